@@ -1,0 +1,404 @@
+"""nintei's command line: a thin layer over the Python API (the contract: ../shared/spec/cli.md).
+
+Every command calls one function of ``facts`` or ``engine``; those are imported inside the
+commands so that ``--help`` works even when a part is missing or slow to import. Errors of the
+``engine.errors`` tree become exit status 1 with their lines on standard error; usage errors are
+click's (exit 2); anything else is a bug and crashes with a traceback.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from engine.errors import NinteiError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+# Japanese names of the record types (../shared/spec/fact-records.md), for import counts.
+RECORD_TYPE_JA = {
+    "staff": "職員",
+    "project": "プロジェクト",
+    "evaluation": "評価",
+    "training": "研修",
+    "qualification": "資格",
+    "skill": "スキル",
+    "role": "役割",
+    "activity": "活動",
+    "certification": "認定履歴",
+}
+
+VALIDITY_JA = {"permanent": "永続", "yearly": "毎年判定"}
+
+
+# --- shared pieces ------------------------------------------------------------------------------
+
+
+@dataclass
+class Settings:
+    """What the group and its commands share through the click context."""
+
+    db_url: str | None = None
+
+
+def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    settings = ctx.ensure_object(Settings)
+    if value is not None:
+        settings.db_url = value
+
+
+def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--db URL``, defined once: accepted before the command (``nintei --db X review``) and
+    after it (``nintei review --db X``); the value travels in ``ctx.obj``."""
+    return click.option(
+        "--db", metavar="URL", envvar="NINTEI_DB", expose_value=False, callback=_set_db,
+        help="データベースの SQLAlchemy URL（既定: 作業ディレクトリの nintei.db。環境変数 NINTEI_DB）",
+    )(f)
+
+
+class FiscalYear(click.ParamType):
+    """A fiscal year as the fact files write it: 2025, R7, 令和7, 令和7年度 -> 2025."""
+
+    name = "fiscal_year"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "YEAR"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        from facts.dates import parse_fiscal_year
+
+        try:
+            return parse_fiscal_year(value)
+        except ValueError as err:  # facts.dates words its messages for users, in Japanese
+            self.fail(str(err), param, ctx)
+
+
+FISCAL_YEAR = FiscalYear()
+
+policy_option = click.option("--policy", "-p", required=True, metavar="POLICY",
+                             help="認定方針の id（例: moka）。一覧は `nintei rules list`")
+fiscal_year_option = click.option("--fiscal-year", "-y", "fiscal_year", required=True,
+                                  type=FISCAL_YEAR, help="年度: 2025, R7, 令和7, 令和7年度")
+
+
+def lang_option(default: str = "ja") -> Callable[..., Any]:
+    return click.option("--lang", type=click.Choice(["ja", "en"]), default=default,
+                        show_default=True, help="説明の言語（ja: 日本語, en: English）")
+
+
+def _open_db(ctx: click.Context):
+    from facts.db import get_engine, init_db
+
+    engine = get_engine(ctx.find_object(Settings).db_url)
+    init_db(engine)
+    return engine
+
+
+def _catalogues() -> dict[str, dict[str, list[str]]]:
+    """The course catalogues of every policy, for resolving course names at import:
+    ``{policy_id: {course_id: [names and aliases]}}`` (facts.importer.Catalogues).
+
+    A training row names no policy, so the importer checks it against every policy; the same
+    dict serves ``import`` and ``review --facts``.
+    """
+    from engine.rulebook import load_rulebook
+
+    return {pid: policy.catalogues() for pid, policy in load_rulebook().policies.items()
+            if policy.catalogues()}
+
+
+def _count(counts: Any, key: str) -> int:
+    """One tally of a record type: facts.importer.TypeCounts, or a plain dict."""
+    return getattr(counts, key) if hasattr(counts, key) else counts.get(key, 0)
+
+
+def _import(db, paths: tuple[Path, ...], *, to_stderr: bool) -> None:
+    """Import fact files and print the counts (to stderr when stdout holds a document)."""
+    from facts.importer import import_paths
+
+    report = import_paths(db, [Path(p) for p in paths], catalogues=_catalogues())
+    click.echo("取り込み結果:", err=to_stderr)
+    for record_type, n in report.counts.items():
+        name = RECORD_TYPE_JA.get(record_type, record_type)
+        line = f"  {name} ({record_type}): 新規 {_count(n, 'new')} 件、変更なし {_count(n, 'unchanged')} 件"
+        if _count(n, "conflicts"):
+            line += f"、不一致 {_count(n, 'conflicts')} 件"
+        click.echo(line, err=to_stderr)
+    for conflict in report.conflicts:
+        click.echo(f"警告: {conflict}", err=True)
+
+
+def _cell(text: str, width: int) -> str:
+    from rich.cells import cell_len
+
+    return text + " " * (width - cell_len(text))
+
+
+def _plain_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Aligned plain text (East Asian wide characters counted as two columns)."""
+    from rich.cells import cell_len
+
+    widths = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    lines = ["  ".join(_cell(c, w) for c, w in zip(row, widths)).rstrip()
+             for row in [headers, *rows]]
+    return "\n".join(lines) + "\n"
+
+
+def _rich_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], title: str | None = None):
+    from rich.table import Table
+
+    table = Table(*headers, title=title)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+class NinteiGroup(click.Group):
+    """Turns the errors of engine.errors into exit status 1 and their lines on stderr."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NinteiError as err:
+            for line in err.lines():
+                click.echo(line, err=True)
+            ctx.exit(err.exit_code)
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+@click.group(cls=NinteiGroup, context_settings=CONTEXT_SETTINGS)
+@db_option
+def main() -> None:
+    """nintei: 自治体職員の DX 人材認定を判定し、その理由を説明します。
+
+    \b
+    例:
+      nintei import facts/samples/moka/
+      nintei review --policy moka --fiscal-year 令和7年度
+      nintei explain A001 --policy moka --fiscal-year R7
+    """
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@db_option
+@click.pass_context
+def import_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """事実ファイル（CSV・XLSX・JSON Lines）またはフォルダを検証して取り込みます。
+
+    取り込みは一つのトランザクションです。誤りがあれば `ファイル:行: 列: 問題` を
+    すべて表示し、何も保存せずに終了コード 1 で終わります。
+
+    \b
+    例:
+      nintei import facts/samples/moka/
+      nintei import 職員名簿.csv プロジェクト.xlsx --db sqlite:///nintei.db
+    """
+    _import(_open_db(ctx), paths, to_stderr=False)
+
+
+@main.command("review")
+@policy_option
+@fiscal_year_option
+@click.option("--facts", "facts_paths", multiple=True, metavar="PATH",
+              type=click.Path(exists=True, path_type=Path),
+              help="審査の前に取り込む事実ファイルまたはフォルダ（複数指定可）")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="出力形式")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="結果を標準出力ではなくこのファイルに書く")
+@lang_option()
+@db_option
+@click.pass_context
+def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: tuple[Path, ...],
+               fmt: str, out: Path | None, lang: str) -> None:
+    """年度の審査: 名簿の全職員を方針の全認定について判定し、保存して表示します。
+
+    --facts があれば先に取り込みます。--format json / csv のとき、標準出力には
+    その文書だけが出ます（取り込み件数・警告・進捗は標準エラー出力）。
+
+    \b
+    例:
+      nintei review --policy moka --fiscal-year 令和7年度
+      nintei review -p moka -y R7 --facts facts/samples/moka/ --format json --out 審査.json
+    """
+    from engine import render
+    from engine.review import run_review
+
+    db = _open_db(ctx)
+    if facts_paths:
+        _import(db, facts_paths, to_stderr=True)
+    result = _run_with_progress(run_review, db, policy, fiscal_year)
+    decisions = result.decisions
+
+    if fmt == "json":
+        document = render.review_json(result) + "\n"
+    elif fmt == "csv":
+        document = render.decisions_csv(decisions)
+    else:
+        document = None
+    counts = (render.counts_headers(lang), render.counts_table(decisions, lang))
+
+    if document is not None:
+        _write(document, out)
+        click.echo(_plain_table(*counts), nl=False, err=True)
+        return
+    title = f"{policy} {render.fiscal_year_text(fiscal_year, lang)}"
+    table = (render.table_headers(lang), render.decisions_table(decisions, lang))
+    if out is None and sys.stdout.isatty():
+        from rich.console import Console
+
+        console = Console()
+        console.print(_rich_table(*table, title=title))
+        console.print(_rich_table(*counts))
+    else:
+        _write(f"{title}\n" + _plain_table(*table) + "\n" + _plain_table(*counts), out)
+
+
+def _run_with_progress(run_review: Callable[..., Any], db, policy: str, fiscal_year: int):
+    """run_review with a rich progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return run_review(db, policy, fiscal_year)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("審査中", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return run_review(db, policy, fiscal_year, progress=progress)
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"{out} に書き出しました。", err=True)
+
+
+@main.command("explain")
+@click.argument("staff_id")
+@policy_option
+@fiscal_year_option
+@click.option("--certification", "-c", metavar="CERT", help="この認定だけを説明する（例: dx_expert）")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="出力形式")
+@lang_option()
+@db_option
+@click.pass_context
+def explain_cmd(ctx: click.Context, staff_id: str, policy: str, fiscal_year: int,
+                certification: str | None, fmt: str, lang: str) -> None:
+    """保存済みの審査結果を説明の木で示します: なぜ認定されたか、なぜ認定されなかったか。
+
+    \b
+    例:
+      nintei explain A001 --policy moka --fiscal-year 令和7年度
+      nintei explain A001 -p moka -y R7 --certification dx_expert --lang en
+      nintei explain A001 -p moka -y 2025 --format json
+    """
+    from engine import render
+    from engine.review import stored_decisions
+
+    decisions = stored_decisions(_open_db(ctx), policy, fiscal_year, staff_id=staff_id,
+                                 certification=certification)
+    if fmt == "json":
+        click.echo(render.explain_json(decisions, policy, fiscal_year))
+    else:
+        click.echo(render.render_text(decisions, lang), nl=False)
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@lang_option()
+@db_option
+def check_cmd(paths: tuple[Path, ...], lang: str) -> None:
+    """Gherkin の仕様書（既定: features/）を実行し、どの規則のどの例が失敗したかを平易に報告します。
+
+    \b
+    例:
+      nintei check
+      nintei check features/moka.feature --lang en
+    """
+    try:
+        from engine.check import run_check
+    except ModuleNotFoundError as err:
+        if err.name not in ("engine.check",):
+            raise
+        click.echo("check はまだ使えません: engine/check.py がありません。", err=True)
+        sys.exit(1)
+    sys.exit(run_check([str(p) for p in paths] or ["features"], lang))
+
+
+@main.group("rules")
+def rules_group() -> None:
+    """認定方針と認定区分（規則ファイル rules/*.yaml）。
+
+    \b
+    例:
+      nintei rules list
+      nintei rules show moka
+    """
+
+
+def _validity(cert: Any) -> str:
+    value = str(getattr(cert.validity, "value", cert.validity))
+    return VALIDITY_JA.get(value, value)
+
+
+@rules_group.command("list")
+@db_option
+def rules_list_cmd() -> None:
+    """方針と、その認定区分を一覧にします（日本語の名称）。
+
+    \b
+    例:
+      nintei rules list
+    """
+    from engine.rulebook import load_rulebook
+
+    for policy in load_rulebook().policies.values():
+        click.echo(f"{policy.id}  {policy.municipality.get('ja', '')} "
+                   f"{policy.title.get('ja', '')}".rstrip())
+        for cert in policy.certifications:
+            click.echo(f"  {cert.id}  {cert.label.get('ja', '')}（{_validity(cert)}）")
+
+
+@rules_group.command("show")
+@click.argument("policy_id", metavar="POLICY")
+@db_option
+def rules_show_cmd(policy_id: str) -> None:
+    """一つの方針の認定区分と認定基準（原文の引用）を表示します。
+
+    \b
+    例:
+      nintei rules show moka
+    """
+    from engine.errors import ReviewError
+    from engine.rulebook import load_rulebook
+
+    policies = load_rulebook().policies
+    if policy_id not in policies:
+        raise ReviewError(f"方針 {policy_id!r} はありません（あるもの: {', '.join(sorted(policies))}）")
+    policy = policies[policy_id]
+    click.echo(f"{policy.id}: {policy.municipality.get('ja', '')} {policy.title.get('ja', '')}")
+    for cert in policy.certifications:
+        click.echo(f"\n{cert.label.get('ja', '')} ({cert.id}, {_validity(cert)})")
+        if cert.criterion:
+            click.echo(f"  「{cert.criterion}」")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""nintei's engine: rule files compiled into durable_rules, reviews, explanations."""

@@ -1,0 +1,255 @@
+"""Compile a validated policy, for one fiscal year's parameter values, into a durable_rules ruleset.
+
+Each condition node becomes rules whose actions record what fired (with the facts each pattern
+matched: the evidence) and assert a ``_met`` fact for the node, on which its parent's rules fire:
+
+    exists            one rule: a pattern over the fact type with the node's tests
+    exists ... with   one rule per alternative of the correlated condition (a join with the bound
+                      fact), plus ``#self`` (the bound fact's own tests) and ``#free`` rules for the
+                      inner conditions without the correlation, so the explanation can say which
+                      part was missing
+    at_least N        an N-way join of the pattern, each fact's field greater than (distinct) or one
+                      more than (consecutive) the previous one's; plus ``#each`` per matching fact
+    all / any         a join of the children's ``_met`` facts / one rule per child
+    not               a stage marker and ``none`` of the child's ``_met``; stages are asserted one by
+                      one after every positive fact, so negation never depends on arrival order
+    certified X       the ``_outcome`` fact that certification X's root (or its held rule) asserts
+
+A certification's outcome is read from what fired: ``held`` (its held rule), else ``certified``
+(its root condition met), else ``not_certified``. No rule has a salience; nothing depends on order.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .facttypes import SCORE_SCALE, FactType
+from .rulefile import BindingRef, Node, ParamRef, Policy, Test
+
+MET, OUTCOME, NEVER = "_met", "_outcome", "_never"
+META_TYPES = (MET, OUTCOME, "_stage")
+
+
+@dataclass
+class Firing:
+    kind: str  # leaf / self / free / each / met / held
+    node: str  # node id (or certification id for held)
+    facts: dict[str, str]  # pattern name -> fact id
+    alt: tuple[str, ...] = ()  # for correlated exists: the inner leaves of the alternative
+
+
+@dataclass
+class Firings:
+    """What fired for the staff member being judged; reset before each one."""
+
+    items: list[Firing] = field(default_factory=list)
+    met: set[str] = field(default_factory=set)
+    held: set[str] = field(default_factory=set)
+    outcomes: set[str] = field(default_factory=set)
+    errors: list[BaseException] = field(default_factory=list)
+
+    def reset(self) -> None:
+        self.items.clear()
+        self.met.clear()
+        self.held.clear()
+        self.outcomes.clear()
+        self.errors.clear()
+
+    def of(self, node_id: str, *kinds: str) -> list[Firing]:
+        return [f for f in self.items if f.node == node_id and (not kinds or f.kind in kinds)]
+
+
+@dataclass
+class Compiled:
+    policy: Policy
+    fiscal_year: int
+    values: dict[str, Any]  # parameter name -> value in force
+    since: dict[str, int | None]  # parameter name -> fiscal year that value applies from
+    name: str  # durable_rules ruleset name
+    stages: int
+    roots: dict[str, str]  # certification id -> root node id
+    firings: Firings
+    definition_json: str  # the ruleset as JSON (actions named), for the record
+
+    def build(self) -> dict[str, Any]:
+        """A fresh ruleset dict with live actions (durable_rules mutates what it is given)."""
+        return _Builder(self).rules()
+
+
+def compile_policy(policy: Policy, fiscal_year: int) -> Compiled:
+    values, since = {}, {}
+    for name, p in policy.parameters.items():
+        values[name], since[name] = p.value_for(fiscal_year)
+    stages = max((_stratum(c.condition, policy) for c in policy.certifications), default=0)
+    roots = {c.id: c.condition.id for c in policy.certifications}
+    compiled = Compiled(policy, fiscal_year, values, since, "", stages, roots, Firings(), "")
+    shape = _Builder(compiled).rules(with_actions=False)
+    compiled.definition_json = json.dumps(shape, ensure_ascii=False, sort_keys=True)
+    digest = hashlib.sha256(compiled.definition_json.encode()).hexdigest()[:12]
+    compiled.name = f"{policy.id}_{fiscal_year}_{digest}"
+    return compiled
+
+
+def _stratum(node: Node, policy: Policy, seen: frozenset = frozenset()) -> int:
+    if node.kind == "not":
+        return 1 + _stratum(node.children[0], policy, seen)
+    if node.kind == "certified" and node.certified not in seen:
+        return _stratum(policy.certification(node.certified).condition, policy, seen | {node.certified})
+    return max((_stratum(c, policy, seen) for c in node.children), default=0)
+
+
+def dnf(node: Node) -> list[list[Node]]:
+    """Alternatives of a correlated condition, each a list of exists leaves (all must hold)."""
+    if node.kind == "exists":
+        return [[node]]
+    if node.kind == "any":
+        return [alt for c in node.children for alt in dnf(c)]
+    if node.kind == "all":
+        alts: list[list[Node]] = [[]]
+        for c in node.children:
+            alts = [a + b for a in alts for b in dnf(c)]
+        return alts
+    raise ValueError(f"{node.kind} inside 'with'")  # the loader rejects this
+
+
+class _Builder:
+    def __init__(self, compiled: Compiled):
+        self.c = compiled
+        self.policy = compiled.policy
+        self.types: dict[str, FactType] = compiled.policy.fact_types()
+        self.out: dict[str, Any] = {}
+        self.with_actions = True
+
+    # -- expressions
+    def value(self, node_fact: str, test: Test) -> Any:
+        operand = test.operand
+        if isinstance(operand, ParamRef):
+            operand = self.c.values[operand.name]
+        ftype = self.types[node_fact].fields[test.field].type
+        if ftype == "score":
+            if isinstance(operand, (list, tuple)):
+                return [round(float(v) * SCORE_SCALE) for v in operand]
+            return round(float(operand) * SCORE_SCALE)
+        return list(operand) if isinstance(operand, tuple) else operand
+
+    def test_expr(self, fact: str, test: Test, drop_bindings: bool) -> dict | None:
+        if isinstance(test.operand, BindingRef):
+            if drop_bindings:
+                return None
+            ref = {"b_" + test.operand.binding: test.operand.field}
+            return {test.field: ref} if test.op == "eq" else {"$" + _DOP[test.op]: {test.field: ref}}
+        value = self.value(fact, test)
+        if test.op == "eq":
+            return {test.field: value}
+        if test.op == "in":
+            return {"$or": [{test.field: v} for v in value]} if value else {"t": NEVER}
+        if test.op == "not_in":
+            return {"$and": [{"$neq": {test.field: v}} for v in value]} if value else None
+        return {"$" + _DOP[test.op]: {test.field: value}}
+
+    def pattern(self, node: Node, drop_bindings: bool = False, extra: list | None = None) -> dict:
+        parts: list[dict] = [{"t": node.fact}]
+        if node.fact == "certification":
+            parts.append({"policy": self.policy.id})
+        for t in node.where:
+            e = self.test_expr(node.fact, t, drop_bindings)
+            if e is not None:
+                parts.append(e)
+        parts.extend(extra or [])
+        return {"$and": parts}
+
+    @staticmethod
+    def met(node_id: str) -> dict:
+        return {"$and": [{"t": MET}, {"node": node_id}]}
+
+    # -- rules
+    def add(self, key: str, patterns: list[dict[str, Any]], kind: str, node: str, alt=()) -> None:
+        rule: dict[str, Any] = {"all": patterns}
+        rule["run"] = self.action(kind, node, tuple(alt)) if self.with_actions else f"{kind}:{node}"
+        self.out[key] = rule
+
+    def action(self, kind: str, node: str, alt: tuple[str, ...]):
+        firings = self.c.firings
+        roots = {v: k for k, v in self.c.roots.items()}
+
+        def run(c) -> None:
+            try:
+                matched = {name: fact["id"] for name, fact in c._m.items()}
+                firings.items.append(Firing(kind, node, matched, alt))
+                if kind in ("leaf", "met") and node not in firings.met:
+                    firings.met.add(node)
+                    c.assert_fact({"t": MET, "node": node, "id": f"{MET}/{node}"})
+                    cert = roots.get(node)
+                    if cert is not None and cert not in firings.outcomes:
+                        firings.outcomes.add(cert)
+                        c.assert_fact({"t": OUTCOME, "cert": cert, "id": f"{OUTCOME}/{cert}"})
+                elif kind == "held" and node not in firings.held:
+                    firings.held.add(node)
+                    if node not in firings.outcomes:
+                        firings.outcomes.add(node)
+                        c.assert_fact({"t": OUTCOME, "cert": node, "id": f"{OUTCOME}/{node}"})
+            except BaseException as e:  # durable_rules would swallow it
+                firings.errors.append(e)
+
+        return run
+
+    def rules(self, with_actions: bool = True) -> dict[str, Any]:
+        self.with_actions = with_actions
+        self.out = {}
+        for cert in self.policy.certifications:
+            self.node(cert.condition)
+            if cert.validity == "permanent":
+                held = {"$and": [{"t": "certification"}, {"policy": self.policy.id},
+                                 {"certification": cert.id}, {"$lt": {"fiscal_year": self.c.fiscal_year}}]}
+                self.add(f"{cert.id}#held", [{"m": held}], "held", cert.id)
+        noop = (lambda c: None) if with_actions else "noop"
+        self.out["_session"] = {"all": [{"m": {"t": "_session"}}], "run": noop}
+        for t in list(self.types) + list(META_TYPES):
+            self.out[f"_sink_{t}"] = {"all": [{"m": {"t": t}}, {"z": {"t": NEVER}}], "run": noop}
+        return self.out
+
+    def node(self, node: Node) -> None:
+        k = node.kind
+        if k == "exists" and node.with_ is None:
+            self.add(node.id, [{"m": self.pattern(node)}], "leaf", node.id)
+        elif k == "exists":
+            bound = "b_" + node.binding
+            self.add(f"{node.id}#self", [{bound: self.pattern(node)}], "self", node.id)
+            for i, alt in enumerate(dnf(node.with_)):
+                pats = [{bound: self.pattern(node)}]
+                pats += [{f"x{j}": self.pattern(leaf)} for j, leaf in enumerate(alt)]
+                self.add(f"{node.id}#{i}", pats, "leaf", node.id, [leaf.id for leaf in alt])
+            for inner in node.with_.walk():
+                if inner.kind == "exists":
+                    self.add(f"{inner.id}#free", [{"m": self.pattern(inner, drop_bindings=True)}], "free", inner.id)
+        elif k == "at_least":
+            n = node.count if isinstance(node.count, int) else self.c.values[node.count.name]
+            f = node.run_field
+            pats = [{"p0": self.pattern(node)}]
+            for i in range(1, n):
+                prev = {f"p{i - 1}": f}
+                link = ({f: {"$add": {"$l": prev, "$r": 1}}} if node.consecutive else {"$gt": {f: prev}})
+                pats.append({f"p{i}": self.pattern(node, extra=[link])})
+            self.add(node.id, pats, "leaf", node.id)
+            self.add(f"{node.id}#each", [{"m": self.pattern(node)}], "each", node.id)
+        elif k == "all":
+            for c in node.children:
+                self.node(c)
+            self.add(node.id, [{f"c{i}": self.met(c.id)} for i, c in enumerate(node.children)], "met", node.id)
+        elif k == "any":
+            for i, c in enumerate(node.children):
+                self.node(c)
+                self.add(f"{node.id}#{i}", [{"c": self.met(c.id)}], "met", node.id)
+        elif k == "not":
+            child = node.children[0]
+            self.node(child)
+            stage = _stratum(node, self.policy)
+            self.add(node.id, [{"s": {"$and": [{"t": "_stage"}, {"k": stage}]}},
+                               {"n$not": self.met(child.id)}], "met", node.id)
+        elif k == "certified":
+            self.add(node.id, [{"m": {"$and": [{"t": OUTCOME}, {"cert": node.certified}]}}], "leaf", node.id)
+
+
+_DOP = {"ne": "neq", "gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte"}

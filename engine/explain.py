@@ -1,0 +1,261 @@
+"""Build a decision's explanation tree from what fired in durable_rules.
+
+The tree follows the rule's shape (style.md #6). Whether a node is met is read from the firings;
+the facts each rule matched are its evidence. For the why-not, each condition also shows the
+candidate facts it looked at with their values against the thresholds in force. Those comparisons
+are for the reader; should one ever disagree with what durable_rules decided, the review stops
+with an internal error instead of printing a contradictory explanation.
+"""
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+from .compile import Compiled, Firings, dnf
+from .derive import Fact
+from .errors import ReviewError
+from .facttypes import DOMAINS, FactType
+from .model import Decision, Evidence, ExplanationNode, Observation
+from .rulefile import BindingRef, CertificationDef, Node, ParamRef, Test
+
+_CMP = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le,
+        "eq": operator.eq, "ne": operator.ne}
+_SYM = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "eq": "=", "ne": "≠", "in": "∈", "not_in": "∉"}
+VALUE_JA = {"leader": "リーダー", "member": "メンバー", "policy": "政策的観点", "leadership": "リーダーシップ",
+            "technical": "技術的観点"}
+
+
+def evidence(fact: Fact) -> Evidence:
+    if fact.record is not None:
+        return Evidence(record_type=fact.type, source=str(fact.record.provenance), fields=_jsonable(fact.fields))
+    fields = dict(fact.fields)
+    fields.update({k: v for k, v in fact.notes.items() if v not in (None, [], {})})
+    return Evidence(record_type=fact.type, source="derived", fields=_jsonable(fields),
+                    derived_from=[Evidence(record_type=r.record_type, source=str(r.provenance),
+                                           fields=_jsonable(r.fields())) for r in fact.derived_from])
+
+
+def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in d.items():
+        if hasattr(v, "isoformat"):
+            v = v.isoformat()
+        elif isinstance(v, tuple):
+            v = list(v)
+        out[k] = v
+    return out
+
+
+class Explainer:
+    def __init__(self, compiled: Compiled, facts: list[Fact], firings: Firings):
+        self.c = compiled
+        self.facts = facts
+        self.by_id = {f.id: f for f in facts}
+        self.firings = firings
+        self.types: dict[str, FactType] = compiled.policy.fact_types()
+
+    # -- decisions
+    def decision(self, cert: CertificationDef, staff) -> Decision:
+        held = cert.id in self.firings.held
+        met = cert.condition.id in self.firings.met
+        outcome = "held" if held else ("certified" if met else "not_certified")
+        children = []
+        if cert.validity == "permanent":
+            children.append(self.held_node(cert))
+        children.append(self.node(cert.condition))
+        root = ExplanationNode(
+            id=cert.id, kind="any" if cert.validity == "permanent" else "all", met=outcome != "not_certified",
+            description=f"{cert.label.ja}の認定基準" + ("（認定済みのため保持）" if held else ""),
+            description_en=f"criteria for {cert.label.en or cert.id}" + (" (held from an earlier grant)" if held else ""),
+            criterion=cert.criterion, location=str(cert.loc), conditions=children,
+        )
+        return Decision(policy=self.c.policy.id, fiscal_year=self.c.fiscal_year, staff_id=staff.staff_id,
+                        staff_name=staff.name, certification=cert.id, label=cert.label.ja,
+                        label_en=cert.label.en, outcome=outcome, validity=cert.validity, explanation=root)
+
+    def held_node(self, cert: CertificationDef) -> ExplanationNode:
+        fired = self.firings.of(cert.id, "held")
+        ev = [evidence(self.by_id[fid]) for f in fired for fid in f.facts.values()]
+        return ExplanationNode(
+            id=f"{cert.id}#held", kind="held", met=bool(fired), evidence=ev,
+            description=f"{self.c.fiscal_year}年度より前の年度に{cert.label.ja}に認定されている（認定の有効期間: 無期限）",
+            description_en=f"certified {cert.label.en} in a fiscal year before {self.c.fiscal_year} (valid permanently)",
+        )
+
+    # -- nodes
+    def node(self, node: Node, bound: list[Fact] | None = None, fired_alts: list | None = None) -> ExplanationNode:
+        common = dict(id=node.id, kind=node.kind, description=node.text.ja, description_en=node.text.en,
+                      criterion=node.quote, location=str(node.loc))
+        if node.kind in ("all", "any", "not"):
+            kids = [self.node(c, bound, fired_alts) for c in node.children]
+            if fired_alts is not None:  # inside 'with': met if an alternative that fired covers it
+                met = any(set(l.id for l in alt) <= set(a) for alt in dnf(node) for a in fired_alts)
+            else:
+                met = node.id in self.firings.met
+            return ExplanationNode(met=met, conditions=kids, **common)
+        if node.kind == "certified":
+            cert = self.c.policy.certification(node.certified)
+            return ExplanationNode(met=node.id in self.firings.met, **{**common, "description":
+                                   node.text.ja if node.text.ja != node.id else f"{cert.label.ja}の認定（保持または今回認定）",
+                                   "description_en": node.text.en if node.text.en != node.id else
+                                   f"holds or is granted {cert.label.en}"})
+        if fired_alts is not None:  # a leaf inside 'with'
+            fired = [f for f in self.firings.of(node.id, "free")]
+            met = any(node.id in a for a in fired_alts)
+            return self.leaf(node, common, met, fired, bound)
+        if node.kind == "at_least":
+            return self.at_least(node, common)
+        fired = self.firings.of(node.id, "leaf")
+        met = node.id in self.firings.met
+        if node.with_ is None:
+            out = self.leaf(node, common, met, fired, None)
+            self.guard(node, out)
+            return out
+        # exists ... as: b with: W
+        own = self.firings.of(node.id, "self")
+        bound_ok = [self.by_id[f.facts["b_" + node.binding]] for f in own]
+        alts = [f.alt for f in fired]
+        leaf = self.leaf(node, common, met, fired, None, own_only=True)
+        inner = self.node(node.with_, bound_ok or self.candidates(node), alts)
+        return leaf.model_copy(update={"conditions": [inner]})
+
+    def leaf(self, node: Node, common: dict, met: bool, fired, bound, own_only=False) -> ExplanationNode:
+        seen, ev = set(), []
+        for f in fired:
+            for name, fid in sorted(f.facts.items()):
+                if fid not in seen:
+                    seen.add(fid)
+                    ev.append(evidence(self.by_id[fid]))
+        cands = self.candidates(node)
+        obs = [o for f in cands for o in self.observe(node, f, bound)]
+        missing = False
+        if not cands:
+            ftype = self.types[node.fact]
+            obs = [Observation(label=ftype.ja, label_en=ftype.en, value=None, subject="該当する記録なし")]
+            missing = True
+        elif not met:
+            missing = all(o.value is None for o in obs if o.op) and any(o.op for o in obs)
+        return ExplanationNode(met=met, observations=obs, evidence=ev if met else [],
+                               missing_records=missing and not met, **common)
+
+    def at_least(self, node: Node, common: dict) -> ExplanationNode:
+        need = node.count if isinstance(node.count, int) else self.c.values[node.count.name]
+        met = node.id in self.firings.met
+        each = {self.by_id[fid].fields.get(node.run_field)
+                for f in self.firings.of(node.id, "each") for fid in f.facts.values()}
+        run = _longest(sorted(v for v in each if v is not None), node.consecutive)
+        cands = self.candidates(node)
+        obs = [o for f in cands for o in self.observe(node, f, None)]
+        label = "連続年数" if node.consecutive else "該当する年度の数"
+        obs.append(Observation(label=label, label_en="consecutive years" if node.consecutive else "distinct years",
+                               value=run, op=">=", threshold=need, met=run >= need,
+                               shortfall=None if run >= need else need - run,
+                               subject="、".join(f"{y}年度" for y in sorted(each)) or "該当する年度なし",
+                               parameter=node.count.name if isinstance(node.count, ParamRef) else None,
+                               parameter_since=self.c.since.get(node.count.name) if isinstance(node.count, ParamRef) else None))
+        ev = []
+        for f in self.firings.of(node.id, "leaf")[:1]:
+            ev = [evidence(self.by_id[fid]) for _, fid in sorted(f.facts.items())]
+        if (run >= need) != met:
+            raise ReviewError(f"internal: {node.id}: durable_rules decided met={met} but the run found is {run} of {need}")
+        return ExplanationNode(met=met, observations=obs, evidence=ev, missing_records=not cands and not met, **common)
+
+    # -- helpers
+    def candidates(self, node: Node) -> list[Fact]:
+        """Facts of the node's type that pass its selecting tests (equality and membership)."""
+        out = []
+        for f in self.facts:
+            if f.type != node.fact:
+                continue
+            if node.fact == "certification" and f.record is not None and f.record.policy != self.c.policy.id:
+                continue
+            if all(self._passes(t, f, None) for t in node.where if t.op in ("eq", "ne", "in", "not_in")
+                   and not isinstance(t.operand, BindingRef)):
+                out.append(f)
+        return sorted(out, key=lambda f: (f.fields.get("fiscal_year") or 0, f.id))
+
+    def _operand(self, t: Test, bound: Fact | None) -> Any:
+        if isinstance(t.operand, ParamRef):
+            return self.c.values[t.operand.name]
+        if isinstance(t.operand, BindingRef):
+            return bound.fields.get(t.operand.field) if bound is not None else None
+        return t.operand
+
+    def _passes(self, t: Test, f: Fact, bound: Fact | None) -> bool:
+        v, x = f.fields.get(t.field), self._operand(t, bound)
+        if v is None or x is None:
+            return False
+        if t.op == "in":
+            return str(v) in {str(i) for i in x}
+        if t.op == "not_in":
+            return str(v) not in {str(i) for i in x}
+        return _CMP[t.op](v, x)
+
+    def observe(self, node: Node, f: Fact, bound: list[Fact] | None) -> list[Observation]:
+        subject = _subject(f)
+        out = []
+        for t in node.where:
+            if t.op in ("eq", "ne", "in", "not_in") and not isinstance(t.operand, BindingRef):
+                continue
+            fdef = self.types[node.fact].fields[t.field]
+            b = _best_bound(bound, t) if isinstance(t.operand, BindingRef) else None
+            x = self._operand(t, b)
+            v = f.fields.get(t.field)
+            ok = self._passes(t, f, b)
+            short = None
+            if not ok and v is not None and x is not None and t.op in ("gte", "gt") and fdef.type == "score":
+                short = round(float(x) - float(v), 4)
+            label_ja, label_en = fdef.ja, fdef.en
+            if isinstance(t.operand, BindingRef):
+                label_ja += f"（{t.operand.binding}.{t.operand.field} と比較）"
+                label_en += f" (against {t.operand.binding}.{t.operand.field})"
+            if v is None and f.notes.get("missing_perspectives") and t.field == "report_score":
+                miss = "・".join(VALUE_JA.get(q, q) for q in f.notes["missing_perspectives"])
+                subject += f"（{miss}の評価なし）"
+            out.append(Observation(label=label_ja, label_en=label_en, value=v, op=_SYM[t.op], threshold=x,
+                                   met=ok, shortfall=short, subject=subject,
+                                   parameter=t.operand.name if isinstance(t.operand, ParamRef) else None,
+                                   parameter_since=self.c.since.get(t.operand.name) if isinstance(t.operand, ParamRef) else None))
+        return out
+
+    def guard(self, node: Node, out: ExplanationNode) -> None:
+        """durable_rules and the comparisons shown must agree (uncorrelated leaves)."""
+        cands = self.candidates(node)
+        shown = any(all(self._passes(t, f, None) for t in node.where) for f in cands)
+        if shown != out.met:
+            raise ReviewError(f"internal: {node.id}: durable_rules decided met={out.met}, "
+                              f"the values shown say {shown}")
+
+
+def _best_bound(bound: list[Fact] | None, t: Test) -> Fact | None:
+    if not bound:
+        return None
+    # compare against the latest bound fact: the most favourable for 'before', shown to the reader
+    return max(bound, key=lambda f: f.fields.get(t.operand.field) or 0)
+
+
+def _subject(f: Fact) -> str:
+    parts = []
+    if f.fields.get("fiscal_year") is not None:
+        parts.append(f"{f.fields['fiscal_year']}年度")
+    for key in ("project_id", "project_name", "course", "skill", "qualification", "certification", "kind"):
+        if f.fields.get(key):
+            parts.append(str(f.fields[key]))
+    if f.fields.get("role"):
+        parts.append(f"（{VALUE_JA.get(f.fields['role'], f.fields['role'])}）")
+    return " ".join(parts)
+
+
+def _longest(years: list[int], consecutive: bool) -> int:
+    if not years:
+        return 0
+    if not consecutive:
+        return len(years)
+    best = run = 1
+    for a, b in zip(years, years[1:]):
+        run = run + 1 if b == a + 1 else 1
+        best = max(best, run)
+    return best
+
+
+__all__ = ["Explainer", "evidence", "DOMAINS"]

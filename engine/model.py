@@ -1,0 +1,89 @@
+"""Decisions and their explanation trees: data first, text second (see engine/render.py).
+
+The JSON shape is the contract of ../shared/spec/cli.md: every node has ``description`` and
+``met``; a met leaf lists ``evidence`` (records with their ``source``); nodes nest under
+``conditions``. The extra fields (``observations``, ``criterion``, ``description_en``...) extend
+that shape; nothing in it is removed or renamed.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Outcome = Literal["certified", "held", "not_certified"]
+OUTCOMES: tuple[str, ...] = ("certified", "held", "not_certified")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Evidence(Frozen):
+    """A record that a condition looked at: its type, where it came from, its fields."""
+
+    record_type: str
+    source: str  # "file:row" or "file:sheet:row" or "review:<run>" for earlier grants
+    fields: dict[str, Any] = Field(default_factory=dict)
+    derived_from: list["Evidence"] = Field(default_factory=list)  # for derived facts
+
+
+class Observation(Frozen):
+    """One comparison shown to the reader: a value looked at against a threshold."""
+
+    label: str  # Japanese label of the value, e.g. "報告会評価"
+    label_en: str = ""
+    value: Any = None  # None: no value (records missing)
+    op: str = ""  # ">=", "<", "==", "in", ...
+    threshold: Any = None
+    met: bool = False
+    shortfall: float | None = None  # how much is missing, where a number is involved
+    subject: str = ""  # which candidate fact this belongs to, e.g. "2024年度 P-01"
+    parameter: str | None = None  # the rule-file parameter that set the threshold
+    parameter_since: int | None = None  # fiscal year from which that value applies
+
+
+class ExplanationNode(Frozen):
+    id: str
+    kind: str  # all / any / not / exists / at_least / every / certified / held / outcome
+    description: str  # Japanese
+    description_en: str = ""
+    met: bool
+    missing_records: bool = False  # unmet because records are missing (not a low score)
+    criterion: str | None = None  # quoted sentence of the municipal document
+    location: str | None = None  # rules/moka.yaml:42
+    observations: list[Observation] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    conditions: list["ExplanationNode"] = Field(default_factory=list)
+
+
+class Decision(Frozen):
+    policy: str
+    fiscal_year: int
+    staff_id: str
+    staff_name: str = ""
+    certification: str
+    label: str
+    label_en: str = ""
+    outcome: Outcome
+    validity: Literal["permanent", "yearly"] = "permanent"
+    explanation: ExplanationNode
+
+    def public(self) -> dict[str, Any]:
+        """The decision object of spec/cli.md (plus extensions)."""
+        return self.model_dump(mode="json")
+
+
+class ReviewResult(Frozen):
+    policy: str
+    fiscal_year: int
+    rules_version: str
+    run_id: int | None = None
+    decisions: list[Decision]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for d in self.decisions:
+            row = out.setdefault(d.certification, {o: 0 for o in OUTCOMES})
+            row[d.outcome] += 1
+        return out

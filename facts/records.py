@@ -1,0 +1,304 @@
+"""Fact records: one frozen pydantic model per record type of ``shared/spec/fact-records.md``.
+
+Values are validated and made canonical on the way in (English ids, ``int`` fiscal years,
+``datetime.date`` dates, ``float`` scores); after that a record never changes. Every record
+keeps where it came from in ``provenance``; explanations cite ``str(record.provenance)``.
+
+Validation errors are pydantic ``ValidationError``s whose messages are one-line Japanese
+sentences; :func:`facts.importer.import_paths` turns them into located problems.
+"""
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
+
+from facts.aliases import canonical, clean
+from facts.dates import fiscal_year_of, parse_date, parse_fiscal_year
+
+SCORE_MIN = 1.0
+SCORE_MAX = 5.0
+
+
+class Source(BaseModel):
+    """Where a record came from: file name, sheet (XLSX) and row as a spreadsheet shows it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    sheet: str | None = None
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.sheet}:{self.row}" if self.sheet else f"{self.file}:{self.row}"
+
+
+# --- value types ----------------------------------------------------------------------------
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+text_value = _text  # a raw cell as the text fields store it
+
+
+def _score(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"'{value}' は数値ではありません")
+    if isinstance(value, str):
+        try:
+            value = float(clean(value))
+        except ValueError:
+            raise ValueError(f"'{clean(value)}' は数値ではありません") from None
+    if not isinstance(value, (int, float)):
+        raise ValueError(f"'{value}' は数値ではありません")
+    number = float(value)
+    if number > SCORE_MAX:
+        raise ValueError(f"{number:g} は上限 {SCORE_MAX} を超えています")
+    if number < SCORE_MIN:
+        raise ValueError(f"{number:g} は下限 {SCORE_MIN} を下回っています")
+    return number
+
+
+def _canonical(kind: str):
+    def check(value: Any) -> Any:
+        value = _text(value)
+        return canonical(kind, value) if isinstance(value, str) else value
+
+    return BeforeValidator(check)
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+FiscalYear = Annotated[int, BeforeValidator(parse_fiscal_year)]
+Day = Annotated[date, BeforeValidator(parse_date)]
+Score = Annotated[float, BeforeValidator(_score)]
+
+
+def Canonical(kind: str) -> Any:  # noqa: N802 - a type factory
+    return Annotated[str, _canonical(kind)]
+
+
+def _missing(column: str, why: str) -> PydanticCustomError:
+    return PydanticCustomError("nintei_missing", "値がありません ({why})", {"column": column, "why": why})
+
+
+# --- records --------------------------------------------------------------------------------
+
+class Record(BaseModel):
+    """Base of every fact record."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    record_type: ClassVar[str]
+    key_fields: ClassVar[tuple[str, ...]]
+    date_fields: ClassVar[tuple[str, ...]] = ()
+
+    provenance: Source
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_blanks(cls, data: Any) -> Any:
+        """Blank cells count as absent, so optional columns take their defaults."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items()
+                    if v is not None and not (isinstance(v, str) and not v.strip())}
+        return data
+
+    @property
+    def key(self) -> tuple:
+        return tuple(getattr(self, f) for f in self.key_fields)
+
+    @cached_property
+    def record_key(self) -> str:
+        return "|".join(_key_text(v) for v in self.key)
+
+    @cached_property
+    def record_id(self) -> str:
+        return f"{self.record_type}/{self.record_key}"
+
+    def fields(self) -> dict[str, Any]:
+        """The data fields (no provenance), for evidence."""
+        return self.model_dump(exclude={"provenance"})
+
+    def data(self) -> dict[str, Any]:
+        """The data fields as JSON values, as stored."""
+        return self.model_dump(mode="json", exclude={"provenance"})
+
+
+def _key_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class Staff(Record):
+    """The roster: one row per staff member per fiscal year."""
+
+    record_type: ClassVar[str] = "staff"
+    key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "fiscal_year")
+
+    staff_id: Text
+    fiscal_year: FiscalYear
+    name: Text
+    department: Text
+    grade: Canonical("grade")
+
+
+class Project(Record):
+    """One participant of a project in a fiscal year."""
+
+    record_type: ClassVar[str] = "project"
+    key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "fiscal_year", "project_id")
+
+    staff_id: Text
+    fiscal_year: FiscalYear
+    project_id: Text
+    project_name: Text
+    role: Canonical("project_role")
+
+
+class Evaluation(Record):
+    """One score given to a project-year (or to one of its participants)."""
+
+    record_type: ClassVar[str] = "evaluation"
+    key_fields: ClassVar[tuple[str, ...]] = (
+        "fiscal_year", "project_id", "occasion", "perspective", "evaluator_id", "target_staff_id")
+
+    fiscal_year: FiscalYear
+    project_id: Text
+    occasion: Canonical("occasion")
+    perspective: Canonical("perspective") | None = None
+    evaluator_id: Text
+    evaluator_type: Canonical("evaluator_type")
+    target_staff_id: Text | None = None
+    score: Score
+
+    @model_validator(mode="after")
+    def _occasion_rules(self) -> Evaluation:
+        if self.occasion == "post_project":
+            if self.target_staff_id is None:
+                raise _missing("target_staff_id", "終了後評価ではリーダーの職員番号が必要です")
+            if self.perspective is None:
+                object.__setattr__(self, "perspective", "leadership")
+        elif self.perspective is None:
+            raise _missing("perspective", "報告会評価では観点が必要です")
+        return self
+
+
+class Training(Record):
+    """A completed training course; its fiscal year is that of the completion date."""
+
+    record_type: ClassVar[str] = "training"
+    key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "course", "completed_on")
+    date_fields: ClassVar[tuple[str, ...]] = ("completed_on",)
+
+    staff_id: Text
+    course: Text
+    completed_on: Day
+    provider: Text | None = None
+
+    @property
+    def fiscal_year(self) -> int:
+        return fiscal_year_of(self.completed_on)
+
+    def fields(self) -> dict[str, Any]:
+        return {**super().fields(), "fiscal_year": self.fiscal_year}
+
+
+class Qualification(Record):
+    """A national IT qualification (情報処理技術者試験 etc.), by canonical id."""
+
+    record_type: ClassVar[str] = "qualification"
+    key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "qualification")
+    date_fields: ClassVar[tuple[str, ...]] = ("acquired_on",)
+
+    staff_id: Text
+    qualification: Canonical("qualification")
+    acquired_on: Day
+
+    @property
+    def fiscal_year(self) -> int:
+        return fiscal_year_of(self.acquired_on)
+
+    def fields(self) -> dict[str, Any]:
+        return {**super().fields(), "fiscal_year": self.fiscal_year}
+
+
+class Skill(Record):
+    """A skill level assessed in a fiscal year against a policy's skill framework."""
+
+    record_type: ClassVar[str] = "skill"
+    key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "fiscal_year", "framework", "skill", "assessor")
+
+    staff_id: Text
+    fiscal_year: FiscalYear
+    framework: Text
+    skill: Text
+    level: Canonical("skill_level")
+    assessor: Text | None = None
+
+
+class Role(Record):
+    """A role held in a fiscal year (one row per year held)."""
+
+    record_type: ClassVar[str] = "role"
+    key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "fiscal_year", "role")
+    date_fields: ClassVar[tuple[str, ...]] = ("appointed_on",)
+
+    staff_id: Text
+    fiscal_year: FiscalYear
+    role: Canonical("role")
+    nominated_for: Canonical("nominated_for") | None = None
+    nominated_by: Text | None = None
+    recommended_by: Text | None = None
+    appointed_by: Text | None = None
+    appointed_on: Day | None = None
+
+
+class Activity(Record):
+    """Self-study or instructing in a fiscal year."""
+
+    record_type: ClassVar[str] = "activity"
+    key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "fiscal_year", "kind", "detail")
+
+    staff_id: Text
+    fiscal_year: FiscalYear
+    kind: Canonical("activity_kind")
+    detail: Text | None = None
+
+
+class Certification(Record):
+    """A certification granted outside the engine (history); ``source`` is a free note."""
+
+    record_type: ClassVar[str] = "certification"
+    key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "policy", "certification")
+
+    staff_id: Text
+    policy: Text
+    certification: Text
+    fiscal_year: FiscalYear
+    source: Text | None = None
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.record_type: cls
+    for cls in (Staff, Project, Evaluation, Training, Qualification, Skill, Role, Activity, Certification)
+}
+
+
+def data_fields(cls: type[Record]) -> list[str]:
+    """The columns a record type accepts (its fields but provenance)."""
+    return [name for name in cls.model_fields if name != "provenance"]

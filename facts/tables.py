@@ -1,0 +1,48 @@
+"""Storage of facts: one generic table for every record type, and the import log.
+
+The pydantic records (``facts.records``) are the validated, frozen form; these tables only keep
+them. ``data`` holds a record's canonical fields as JSON; ``staff_id`` and ``fiscal_year`` are
+copied out of it so a year's facts can be loaded with one indexed query per record type.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ImportBatch(SQLModel, table=True):
+    """One successful import: when, which files, and what it counted (JSON)."""
+
+    __tablename__ = "import_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(default_factory=_now)
+    files: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of file names
+    counts: str = Field(sa_column=Column(Text, nullable=False))  # JSON {type: {new, unchanged, conflicts}}
+
+
+class FactRow(SQLModel, table=True):
+    """One stored fact record, keyed by (record_type, record_key)."""
+
+    __tablename__ = "fact_row"
+    __table_args__ = (
+        UniqueConstraint("record_type", "record_key", name="uq_fact_row_type_key"),
+        Index("ix_fact_row_type_year", "record_type", "fiscal_year"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_type: str
+    record_key: str
+    staff_id: str | None = Field(default=None, index=True)
+    fiscal_year: int | None = Field(default=None, index=True)
+    data: str = Field(sa_column=Column(Text, nullable=False))
+    source_file: str
+    source_sheet: str | None = None
+    source_row: int
+    import_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)

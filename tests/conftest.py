@@ -1,0 +1,62 @@
+"""Shared fixtures. ``db``: an initialised database engine, SQLite file and (when reachable or
+required by NINTEI_REQUIRE_POSTGRES=1) PostgreSQL, each test in a fresh schema of its own."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from facts.db import get_engine, init_db
+
+POSTGRES_URL = os.environ.get("NINTEI_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_reachable() -> str | None:
+    """None when PostgreSQL answers, else why not."""
+    try:
+        engine = get_engine(POSTGRES_URL)
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure to connect means: not reachable
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+@pytest.fixture(scope="session")
+def postgres_unreachable() -> str | None:
+    return _postgres_reachable()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request, tmp_path_factory, postgres_unreachable):
+    """An engine on an empty, initialised database (kept out of ``tmp_path``, where tests write
+    the fact files they import)."""
+    if request.param == "sqlite":
+        engine = get_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'nintei.db'}")
+        init_db(engine)
+        yield engine
+        engine.dispose()
+        return
+    if postgres_unreachable:
+        message = f"PostgreSQL unreachable at {POSTGRES_URL} ({postgres_unreachable})"
+        if os.environ.get("NINTEI_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = get_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'create schema "{schema}"'))
+    from sqlmodel import create_engine
+
+    engine = create_engine(POSTGRES_URL, connect_args={"options": f"-c search_path={schema}"})
+    init_db(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'drop schema "{schema}" cascade'))
+        admin.dispose()

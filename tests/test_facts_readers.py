@@ -1,0 +1,116 @@
+"""Reading real files as municipalities export them."""
+import json
+from datetime import datetime
+
+import openpyxl
+
+from facts.readers import read_paths
+
+
+def write_csv(path, lines, encoding="utf-8"):
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def only_table(result):
+    assert result.problems == []
+    assert len(result.tables) == 1
+    return result.tables[0]
+
+
+def test_shift_jis_csv_with_japanese_headers(tmp_path):
+    write_csv(tmp_path / "職員名簿.csv", ["職員番号,年度,氏名,所属,職級", "1001,令和7年度,山田太郎,情報政策課,主任"],
+              encoding="cp932")
+    table = only_table(read_paths([tmp_path / "職員名簿.csv"]))
+    assert (table.record_type, table.file, table.sheet) == ("staff", "職員名簿.csv", None)
+    assert table.rows == [(2, {"staff_id": "1001", "fiscal_year": "令和7年度", "name": "山田太郎",
+                               "department": "情報政策課", "grade": "主任"})]
+    assert table.header("grade") == "職級"
+
+
+def test_utf8_csv_with_bom_and_full_width_text(tmp_path):
+    write_csv(tmp_path / "projects.csv", ["staff_id,fiscal_year,project_id,project_name,role",
+                                          "１００１,２０２５,Ｐ－０１, 窓口ＤＸ ,leader", ",,,,",
+                                          "1002,2025,P-01,窓口DX,member"], encoding="utf-8-sig")
+    table = only_table(read_paths([tmp_path]))
+    assert table.file == "projects.csv"
+    assert [n for n, _ in table.rows] == [2, 4]  # blank row 3 skipped, numbering kept
+    assert table.rows[0][1] == {"staff_id": "1001", "fiscal_year": "2025", "project_id": "P-01",
+                                "project_name": "窓口DX", "role": "leader"}
+
+
+def test_xlsx_with_two_sheets_and_a_date_cell(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "研修"
+    sheet.append(["職員番号", "研修名", "修了日"])
+    sheet.append([1001, "DX基礎", datetime(2025, 6, 30)])
+    roster = book.create_sheet("職員")
+    roster.append(["staff_id", "fiscal_year", "name", "department", "grade"])
+    roster.append([1001, 2025, "山田", "情報政策課", "主任"])
+    roster.append([None, None, None, None, None])
+    roster.append([1002, 2025, "佐藤", "総務課", "課長"])
+    book.save(tmp_path / "records.xlsx")
+
+    result = read_paths([tmp_path / "records.xlsx"])
+    assert result.problems == []
+    training, staff = result.tables
+    assert (training.record_type, training.sheet) == ("training", "研修")
+    assert training.rows == [(2, {"staff_id": 1001, "course": "DX基礎", "completed_on": datetime(2025, 6, 30)})]
+    assert training.source(2).__str__() == "records.xlsx:研修:2"
+    assert staff.record_type == "staff"
+    assert [n for n, _ in staff.rows] == [2, 4]
+
+
+def test_single_sheet_workbook_takes_its_type_from_the_file_name(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["職員番号", "年度", "種別"])
+    book.active.append(["1001", "R7", "自学"])
+    book.save(tmp_path / "活動.xlsx")
+    table = only_table(read_paths([tmp_path / "活動.xlsx"]))
+    assert table.record_type == "activity"
+    assert table.sheet == "Sheet"
+
+
+def test_json_array_and_json_lines(tmp_path):
+    (tmp_path / "qualifications.json").write_text(json.dumps([
+        {"staff_id": "1001", "qualification": "基本情報技術者", "acquired_on": "2024-11-20"},
+        {"staff_id": "1002", "qualification": "ap", "acquired_on": "R6.6.1"},
+    ], ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "activities.jsonl").write_text(
+        '{"staff_id": "1001", "fiscal_year": 2025, "kind": "self_study"}\n\n'
+        '{"staff_id": "1002", "fiscal_year": "R7", "kind": "OJT講師", "detail": "Excel"}\n', encoding="utf-8")
+    result = read_paths([tmp_path])
+    assert result.problems == []
+    activities, qualifications = result.tables  # folder read in name order
+    assert activities.record_type == "activity"
+    assert [n for n, _ in activities.rows] == [1, 3]  # line numbers
+    assert qualifications.record_type == "qualification"
+    assert [n for n, _ in qualifications.rows] == [1, 2]  # element numbers from 1
+
+
+def test_record_type_column_overrides_the_file_name(tmp_path):
+    write_csv(tmp_path / "export.csv", ["record_type,staff_id,fiscal_year,kind", "活動,1001,2025,自学"])
+    table = only_table(read_paths([tmp_path / "export.csv"]))
+    assert table.record_type == "activity"
+
+
+def test_unknown_column_is_a_problem_at_the_header(tmp_path):
+    write_csv(tmp_path / "staff.csv", ["staff_id,fiscal_year,name,department,grade,備考",
+                                       "1001,2025,山田,課,主任,x"])
+    result = read_paths([tmp_path / "staff.csv"])
+    assert [str(p) for p in result.problems][0].startswith("staff.csv:1: 備考: 不明な列です")
+
+
+def test_unknown_record_type_names_the_file_and_the_accepted_names(tmp_path):
+    write_csv(tmp_path / "people.csv", ["staff_id", "1"])
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    problems = [str(p) for p in read_paths([tmp_path]).problems]
+    assert problems[0].startswith("notes.pdf: この種類のファイルは読めません")
+    assert problems[1].startswith("people.csv: 記録の種類がわかりません")
+    assert "職員名簿" in problems[1] and "training" in problems[1]
+
+
+def test_missing_path_is_a_problem(tmp_path):
+    problems = [str(p) for p in read_paths([tmp_path / "nowhere"]).problems]
+    assert problems == [f"{tmp_path / 'nowhere'}: ファイルもフォルダもありません"]
