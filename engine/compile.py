@@ -78,7 +78,19 @@ class Compiled:
         return _Builder(self).rules()
 
 
+_COMPILED: dict[str, Compiled] = {}
+
+
 def compile_policy(policy: Policy, fiscal_year: int) -> Compiled:
+    """Compile once per process and (policy content, fiscal year): durable_rules keeps a ruleset's
+    actions for the life of the process, so the same Compiled (and its Firings) must be reused."""
+    key = f"{policy.sha256}:{fiscal_year}"
+    if key not in _COMPILED:
+        _COMPILED[key] = _compile(policy, fiscal_year)
+    return _COMPILED[key]
+
+
+def _compile(policy: Policy, fiscal_year: int) -> Compiled:
     values, since = {}, {}
     for name, p in policy.parameters.items():
         values[name], since[name] = p.value_for(fiscal_year)
@@ -151,8 +163,6 @@ class _Builder:
 
     def pattern(self, node: Node, drop_bindings: bool = False, extra: list | None = None) -> dict:
         parts: list[dict] = [{"t": node.fact}]
-        if node.fact == "certification":
-            parts.append({"policy": self.policy.id})
         for t in node.where:
             e = self.test_expr(node.fact, t, drop_bindings)
             if e is not None:
@@ -201,7 +211,7 @@ class _Builder:
         for cert in self.policy.certifications:
             self.node(cert.condition)
             if cert.validity == "permanent":
-                held = {"$and": [{"t": "certification"}, {"policy": self.policy.id},
+                held = {"$and": [{"t": "certification"},  # this policy's only (engine/derive.py)
                                  {"certification": cert.id}, {"$lt": {"fiscal_year": self.c.fiscal_year}}]}
                 self.add(f"{cert.id}#held", [{"m": held}], "held", cert.id)
         noop = (lambda c: None) if with_actions else "noop"

@@ -224,10 +224,10 @@ class _Loader:
         self.err(self.loc(parent, key, value=True), f"'{key}' must be text or {{ja: ..., en: ...}}")
         return None
 
-    def unknown_keys(self, node: CommentedMap, allowed: set[str], what: str) -> None:
+    def unknown_keys(self, node: CommentedMap, allowed: set[str], what: str, hints=None) -> None:
         for k in node:
             if k not in allowed:
-                self.err(self.loc(node, k), f"unknown key '{k}' in {what}{_suggest(k, allowed)}")
+                self.err(self.loc(node, k), f"unknown key '{k}' in {what}{_suggest(k, hints or allowed)}")
 
     # -- top level
     def load(self) -> Policy | None:
@@ -454,7 +454,7 @@ class _Loader:
                          f"a condition is one of {', '.join(NODE_KINDS)}")
             return None
         kind = kinds[0]
-        self.unknown_keys(raw, NODE_KEYS[kind], f"a '{kind}' condition")
+        self.unknown_keys(raw, NODE_KEYS[kind], f"a '{kind}' condition", set().union(*NODE_KEYS.values()))
         node_id = str(raw.get("id") or default_id)
         if node_id in self.node_ids:
             self.err(loc, f"condition id '{node_id}' is used twice (first at {self.node_ids[node_id]})")

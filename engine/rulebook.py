@@ -1,0 +1,45 @@
+"""All rule files of a folder, loaded and validated together."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem, ReviewError, RuleError
+from .rulefile import Policy, load_rule_file
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+@dataclass
+class Rulebook:
+    policies: dict[str, Policy]
+
+    def policy(self, policy_id: str) -> Policy:
+        try:
+            return self.policies[policy_id]
+        except KeyError:
+            known = ", ".join(sorted(self.policies)) or "(none)"
+            raise ReviewError(f"unknown policy '{policy_id}' (policies: {known})") from None
+
+    def version(self, policy_id: str) -> str:
+        return hashlib.sha256(self.policy(policy_id).content.encode("utf-8")).hexdigest()
+
+
+def load_rulebook(rules_dir: str | Path | None = None) -> Rulebook:
+    folder = Path(rules_dir) if rules_dir else RULES_DIR
+    problems: list[Problem] = []
+    policies: dict[str, Policy] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        display = f"{folder.name}/{path.name}"
+        try:
+            p = load_rule_file(path, display)
+        except RuleError as e:
+            problems.extend(e.problems)
+            continue
+        if p.id in policies:
+            problems.append(Problem(f"{display}:1:1", f"policy '{p.id}' is defined twice (also {policies[p.id].path})"))
+        policies[p.id] = p
+    if problems:
+        raise RuleError(problems, summary=f"rule files in {folder}: {len(problems)} problem(s)")
+    return Rulebook(policies)
