@@ -244,7 +244,8 @@ def decision_summary(decision: Decision, lang: str = "ja") -> str:
     """The unmet leaf descriptions joined by '; ' (empty for certified and held)."""
     if decision.outcome != "not_certified":
         return ""
-    return "; ".join(_description(n, lang) for n in unmet_leaves(decision.explanation))
+    # the 'held' branch is the alternative to the conditions, not something the person lacks
+    return "; ".join(_description(n, lang) for n in unmet_leaves(decision.explanation) if n.kind != "held")
 
 
 def table_headers(lang: str = "ja") -> tuple[str, ...]:
