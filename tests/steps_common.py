@@ -1,0 +1,79 @@
+"""Reusable Japanese Gherkin steps: facts tables -> CSV files -> import -> review -> assertions."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from engine.review import run_review
+from facts.dates import parse_fiscal_year
+from facts.db import get_engine, init_db
+from facts.importer import import_paths
+
+FILE_NAMES = {
+    "職員名簿": "職員名簿.csv",
+    "プロジェクト参加": "プロジェクト.csv",
+    "評価": "評価.csv",
+    "認定履歴": "認定履歴.csv",
+}
+
+OUTCOMES = {"認定": "certified", "保持": "held", "非認定": "not_certified"}
+
+
+@pytest.fixture
+def bdd_state(tmp_path):
+    facts = tmp_path / "facts"
+    facts.mkdir()
+    return {"policy": None, "facts_dir": facts, "tmp": tmp_path, "result": None, "decision": None}
+
+
+@given(parsers.parse('方針 "{policy}"'))
+def given_policy(bdd_state, policy):
+    bdd_state["policy"] = policy
+
+
+@given(parsers.parse("{record_type}:"))
+def given_facts_table(bdd_state, record_type, datatable):
+    assert record_type in FILE_NAMES, f"unknown record type {record_type!r}; known: {list(FILE_NAMES)}"
+    path = bdd_state["facts_dir"] / FILE_NAMES[record_type]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(datatable)
+
+
+@when(parsers.parse("{year}の審査を行う"))
+def when_review(bdd_state, year):
+    assert bdd_state["policy"], "no policy set: use 前提 方針 \"...\""
+    db = get_engine(f"sqlite:///{bdd_state['tmp']}/review.db")
+    init_db(db)
+    import_paths(db, [bdd_state["facts_dir"]])
+    bdd_state["result"] = run_review(db, bdd_state["policy"], parse_fiscal_year(year))
+
+
+@then(parsers.parse('職員 "{staff}" の "{cert}" は "{outcome}" である'))
+def then_outcome(bdd_state, staff, cert, outcome):
+    decisions = [d for d in bdd_state["result"].decisions
+                 if d.staff_id == staff and d.certification == cert]
+    assert decisions, f"no decision for {staff} {cert}"
+    d = decisions[0]
+    bdd_state["decision"] = d
+    assert d.outcome == OUTCOMES[outcome], f"{staff} {cert}: {d.outcome} (expected {OUTCOMES[outcome]})"
+
+
+def _walk(node):
+    yield node
+    for c in node.conditions:
+        yield from _walk(c)
+
+
+@then(parsers.parse('説明に "{text}" が含まれる'))
+def then_explanation_mentions(bdd_state, text):
+    d = bdd_state["decision"]
+    assert d is not None, "no decision asserted yet"
+    texts = []
+    for n in _walk(d.explanation):
+        texts.append(str(n.description or ""))
+        for o in n.observations:
+            texts.append(str(getattr(o, "label", "") or ""))
+            texts.append(str(getattr(o, "subject", "") or ""))
+    assert any(text in t for t in texts), f"{text!r} not in explanation: {texts}"
