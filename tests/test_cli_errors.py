@@ -1,0 +1,36 @@
+"""Bad input at the command line: a clear message, exit 1, nothing stored."""
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli import main
+
+SAMPLES = Path(__file__).resolve().parent.parent / "facts" / "samples" / "moka"
+
+
+def test_a_bad_row_rejects_the_whole_import(tmp_path):
+    facts = tmp_path / "facts"
+    facts.mkdir()
+    (facts / "staff.csv").write_text("職員番号,年度,氏名,所属,職級\nA1,2025,山田 花子,総務課,主事\n"
+                                     "A2,2025,田中 一郎,総務課,社長\n", encoding="utf-8")
+    (facts / "evaluations.csv").write_text(
+        "年度,プロジェクト番号,評価区分,観点,評価者,評価者区分,被評価者,評価点\n"
+        "2025,P1,報告会,政策的観点,E1,幹部職員,,7.5\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path}/n.db"
+    r = CliRunner().invoke(main, ["--db", db, "import", str(facts)])
+    assert r.exit_code == 1
+    assert "staff.csv:3: 職級:" in r.stderr
+    assert "evaluations.csv:2: 評価点:" in r.stderr
+    r = CliRunner().invoke(main, ["--db", db, "review", "--policy", "moka", "--fiscal-year", "2025"])
+    assert r.exit_code == 1 and "2025" in r.stderr  # nothing was stored: no roster for the year
+
+
+def test_unknown_policy_and_unknown_staff_exit_1(tmp_path):
+    db = f"sqlite:///{tmp_path}/n.db"
+    runner = CliRunner()
+    r = runner.invoke(main, ["--db", db, "review", "--policy", "mooka", "--fiscal-year", "2025",
+                             "--facts", str(SAMPLES)])
+    assert r.exit_code == 1 and "mooka" in r.stderr and "moka" in r.stderr
+    assert runner.invoke(main, ["--db", db, "review", "--policy", "moka", "--fiscal-year", "2025"]).exit_code == 0
+    r = runner.invoke(main, ["--db", db, "explain", "99999", "--policy", "moka", "--fiscal-year", "2025"])
+    assert r.exit_code == 1 and "99999" in r.stderr
