@@ -1,13 +1,11 @@
 """Storage of review runs and their decisions (sqlmodel)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+from facts.tables import _now
 
 
 class ReviewRun(SQLModel, table=True):
