@@ -100,16 +100,11 @@ def _open_db(ctx: click.Context):
 
 
 def _catalogues() -> dict[str, dict[str, list[str]]]:
-    """The course catalogues of every policy, for resolving course names at import:
-    ``{policy_id: {course_id: [names and aliases]}}`` (facts.importer.Catalogues).
-
-    A training row names no policy, so the importer checks it against every policy; the same
-    dict serves ``import`` and ``review --facts``.
-    """
+    """Every policy's course catalogue (engine.rulebook.Rulebook.catalogues): ``import`` and
+    ``review --facts`` resolve course names with the same dict."""
     from engine.rulebook import load_rulebook
 
-    return {pid: policy.catalogues() for pid, policy in load_rulebook().policies.items()
-            if policy.catalogues()}
+    return load_rulebook().catalogues()
 
 
 def _count(counts: Any, key: str) -> int:

@@ -22,6 +22,12 @@ class Rulebook:
             known = ", ".join(sorted(self.policies)) or "(none)"
             raise ReviewError(f"unknown policy '{policy_id}' (policies: {known})") from None
 
+    def catalogues(self) -> dict[str, dict[str, list[str]]]:
+        """The course catalogues of every policy, for resolving course names at import:
+        ``{policy_id: {course_id: [names and aliases]}}`` (facts.importer.Catalogues). A training
+        row names no policy, so the importer checks it against every policy's catalogue."""
+        return {pid: p.catalogues() for pid, p in self.policies.items() if p.catalogues()}
+
     def version(self, policy_id: str) -> str:
         return hashlib.sha256(self.policy(policy_id).content.encode("utf-8")).hexdigest()
 

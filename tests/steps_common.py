@@ -6,7 +6,9 @@ import csv
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from engine.errors import FactError
 from engine.review import run_review
+from engine.rulebook import load_rulebook
 from facts.dates import parse_fiscal_year
 from facts.db import get_engine, init_db
 from facts.importer import import_paths
@@ -16,6 +18,11 @@ FILE_NAMES = {
     "プロジェクト参加": "プロジェクト.csv",
     "評価": "評価.csv",
     "認定履歴": "認定履歴.csv",
+    "研修受講": "研修受講.csv",
+    "資格": "資格.csv",
+    "スキル評価": "スキル評価.csv",
+    "役割": "役割.csv",
+    "活動": "活動.csv",
 }
 
 OUTCOMES = {"認定": "certified", "保持": "held", "非認定": "not_certified"}
@@ -25,7 +32,8 @@ OUTCOMES = {"認定": "certified", "保持": "held", "非認定": "not_certified
 def bdd_state(tmp_path):
     facts = tmp_path / "facts"
     facts.mkdir()
-    return {"policy": None, "facts_dir": facts, "tmp": tmp_path, "result": None, "decision": None}
+    return {"policy": None, "facts_dir": facts, "tmp": tmp_path, "result": None, "decision": None,
+            "import_error": None}
 
 
 @given(parsers.parse('方針 "{policy}"'))
@@ -46,8 +54,26 @@ def when_review(bdd_state, year):
     assert bdd_state["policy"], "no policy set: use 前提 方針 \"...\""
     db = get_engine(f"sqlite:///{bdd_state['tmp']}/review.db")
     init_db(db)
-    import_paths(db, [bdd_state["facts_dir"]])
+    import_paths(db, [bdd_state["facts_dir"]], catalogues=load_rulebook().catalogues())
     bdd_state["result"] = run_review(db, bdd_state["policy"], parse_fiscal_year(year))
+
+
+@when("事実を取り込む")
+def when_import_only(bdd_state):
+    db = get_engine(f"sqlite:///{bdd_state['tmp']}/review.db")
+    init_db(db)
+    try:
+        import_paths(db, [bdd_state["facts_dir"]], catalogues=load_rulebook().catalogues())
+    except FactError as e:
+        bdd_state["import_error"] = e
+
+
+@then(parsers.parse('取り込みは "{text}" を示して拒否される'))
+def then_import_rejected(bdd_state, text):
+    e = bdd_state["import_error"]
+    assert e is not None, "the import was accepted"
+    lines = "\n".join(e.lines())
+    assert text in lines, f"{text!r} not in the import errors:\n{lines}"
 
 
 @then(parsers.parse('職員 "{staff}" の "{cert}" は "{outcome}" である'))
@@ -77,3 +103,12 @@ def then_explanation_mentions(bdd_state, text):
             texts.append(str(getattr(o, "label", "") or ""))
             texts.append(str(getattr(o, "subject", "") or ""))
     assert any(text in t for t in texts), f"{text!r} not in explanation: {texts}"
+
+
+@then(parsers.parse('説明に "{text}" が含まれない'))
+def then_explanation_omits(bdd_state, text):
+    d = bdd_state["decision"]
+    assert d is not None, "no decision asserted yet"
+    texts = [str(n.description or "") for n in _walk(d.explanation)]
+    texts += [str(o.subject or "") for n in _walk(d.explanation) for o in n.observations]
+    assert not any(text in t for t in texts), f"{text!r} is in the explanation"
