@@ -365,10 +365,10 @@ def rules_list_cmd() -> None:
     from engine.rulebook import load_rulebook
 
     for policy in load_rulebook().policies.values():
-        click.echo(f"{policy.id}  {policy.municipality.get('ja', '')} "
-                   f"{policy.title.get('ja', '')}".rstrip())
+        click.echo(f"{policy.id}  {policy.municipality.ja} "
+                   f"{policy.title.ja}".rstrip())
         for cert in policy.certifications:
-            click.echo(f"  {cert.id}  {cert.label.get('ja', '')}（{_validity(cert)}）")
+            click.echo(f"  {cert.id}  {cert.label.ja}（{_validity(cert)}）")
 
 
 @rules_group.command("show")
@@ -388,9 +388,9 @@ def rules_show_cmd(policy_id: str) -> None:
     if policy_id not in policies:
         raise ReviewError(f"方針 {policy_id!r} はありません（あるもの: {', '.join(sorted(policies))}）")
     policy = policies[policy_id]
-    click.echo(f"{policy.id}: {policy.municipality.get('ja', '')} {policy.title.get('ja', '')}")
+    click.echo(f"{policy.id}: {policy.municipality.ja} {policy.title.ja}")
     for cert in policy.certifications:
-        click.echo(f"\n{cert.label.get('ja', '')} ({cert.id}, {_validity(cert)})")
+        click.echo(f"\n{cert.label.ja} ({cert.id}, {_validity(cert)})")
         if cert.criterion:
             click.echo(f"  「{cert.criterion}」")
 

@@ -14,6 +14,12 @@ matched: the evidence) and assert a ``_met`` fact for the node, on which its par
     not               a stage marker and ``none`` of the child's ``_met``; stages are asserted one by
                       one after every positive fact, so negation never depends on arrival order
     certified X       the ``_outcome`` fact that certification X's root (or its held rule) asserts
+    at_least N of     one rule per combination of N of the children's ``_met`` facts
+    every             expanded (for the year's parameter values) into an ``all`` of its items
+    cases             an ``any`` of ``all [when, then]``
+    ref C             the named condition C, compiled once, and a rule on its ``_met``
+    flag $p           a rule on the session fact, present only when the parameter has the value
+An ``all`` of more than 16 children is joined in parts (durable_rules joins 16 facts per rule).
 
 A certification's outcome is read from what fired: ``held`` (its held rule), else ``certified``
 (its root condition met), else ``not_certified``. No rule has a salience; nothing depends on order.
@@ -23,10 +29,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 from .facttypes import SCORE_SCALE, FactType
-from .rulefile import BindingRef, Node, ParamRef, Policy, Test
+from .rulefile import MAX_JOIN, BindingRef, Node, ParamRef, Policy, ReviewYear, Test
 
 MET, OUTCOME, NEVER = "_met", "_outcome", "_never"
 META_TYPES = (MET, OUTCOME, "_stage")
@@ -109,7 +116,15 @@ def _stratum(node: Node, policy: Policy, seen: frozenset = frozenset()) -> int:
         return 1 + _stratum(node.children[0], policy, seen)
     if node.kind == "certified" and node.certified not in seen:
         return _stratum(policy.certification(node.certified).condition, policy, seen | {node.certified})
-    return max((_stratum(c, policy, seen) for c in node.children), default=0)
+    if node.kind == "ref":
+        return _stratum(policy.conditions[node.ref], policy, seen)
+    kids = node.every.variants and [c for _, v in node.every.variants for c in v.children] if node.every else node.children
+    return max((_stratum(c, policy, seen) for c in kids), default=0)
+
+
+def resolve(compiled: "Compiled", value: Any) -> Any:
+    """A parameter reference's value in force for the compiled year (anything else as is)."""
+    return compiled.values[value.name] if isinstance(value, ParamRef) else value
 
 
 def dnf(node: Node) -> list[list[Node]]:
@@ -133,13 +148,21 @@ class _Builder:
         self.types: dict[str, FactType] = compiled.policy.fact_types()
         self.out: dict[str, Any] = {}
         self.with_actions = True
+        self.done_named: set[str] = set()
 
     # -- expressions
     def value(self, node_fact: str, test: Test) -> Any:
         operand = test.operand
         if isinstance(operand, ParamRef):
             operand = self.c.values[operand.name]
-        ftype = self.types[node_fact].fields[test.field].type
+        if isinstance(operand, ReviewYear):
+            return self.c.fiscal_year
+        fdef = self.types[node_fact].fields[test.field]
+        ftype = fdef.type
+        if ftype == "rank":
+            if isinstance(operand, (list, tuple)):
+                return [None if v is None else fdef.rank(v) for v in operand]
+            return fdef.rank(operand)
         if ftype == "score":
             if isinstance(operand, (list, tuple)):
                 return [round(float(v) * SCORE_SCALE) for v in operand]
@@ -155,10 +178,12 @@ class _Builder:
         value = self.value(fact, test)
         if test.op == "eq":
             return {test.field: value}
-        if test.op == "in":
-            return {"$or": [{test.field: v} for v in value]} if value else {"t": NEVER}
+        if test.op == "in":  # a null in the list: the field is blank
+            alts = [{"$nex": {test.field: 1}} if v is None else {test.field: v} for v in value]
+            return {"$or": alts} if value else {"t": NEVER}
         if test.op == "not_in":
-            return {"$and": [{"$neq": {test.field: v}} for v in value]} if value else None
+            parts = [{"$ex": {test.field: 1}} if v is None else {"$neq": {test.field: v}} for v in value]
+            return {"$and": parts} if value else None
         return {"$" + _DOP[test.op]: {test.field: value}}
 
     def pattern(self, node: Node, drop_bindings: bool = False, extra: list | None = None) -> dict:
@@ -234,20 +259,47 @@ class _Builder:
             for inner in node.with_.walk():
                 if inner.kind == "exists":
                     self.add(f"{inner.id}#free", [{"m": self.pattern(inner, drop_bindings=True)}], "free", inner.id)
+        elif k == "at_least" and node.fact is None:  # at_least N of [conditions]
+            n = resolve(self.c, node.count)
+            for c in node.children:
+                self.node(c)
+            for i, combo in enumerate(combinations(node.children, n)):
+                self.add(f"{node.id}#{i}", [{f"c{j}": self.met(c.id)} for j, c in enumerate(combo)], "met", node.id)
         elif k == "at_least":
             n = node.count if isinstance(node.count, int) else self.c.values[node.count.name]
             f = node.run_field
+            consecutive = resolve(self.c, node.consecutive)
             pats = [{"p0": self.pattern(node)}]
             for i in range(1, n):
                 prev = {f"p{i - 1}": f}
-                link = ({f: {"$add": {"$l": prev, "$r": 1}}} if node.consecutive else {"$gt": {f: prev}})
+                link = ({f: {"$add": {"$l": prev, "$r": 1}}} if consecutive else {"$gt": {f: prev}})
                 pats.append({f"p{i}": self.pattern(node, extra=[link])})
             self.add(node.id, pats, "leaf", node.id)
             self.add(f"{node.id}#each", [{"m": self.pattern(node)}], "each", node.id)
-        elif k == "all":
-            for c in node.children:
+        elif k in ("all", "every"):
+            kids = node.expanded(self.c.fiscal_year)
+            for c in kids:
                 self.node(c)
-            self.add(node.id, [{f"c{i}": self.met(c.id)} for i, c in enumerate(node.children)], "met", node.id)
+            if not kids:  # an 'every' over nothing this year holds trivially
+                self.add(node.id, [{"m": {"t": "_session"}}], "met", node.id)
+                return
+            ids = [c.id for c in kids]
+            parts = [ids[i:i + MAX_JOIN] for i in range(0, len(ids), MAX_JOIN)]
+            if len(parts) > 1:  # durable_rules joins at most 16 facts: join in parts, then the parts
+                for j, part in enumerate(parts):
+                    self.add(f"{node.id}#part{j}", [{f"c{i}": self.met(x)} for i, x in enumerate(part)],
+                             "met", f"{node.id}#part{j}")
+                ids = [f"{node.id}#part{j}" for j in range(len(parts))]
+            self.add(node.id, [{f"c{i}": self.met(x)} for i, x in enumerate(ids)], "met", node.id)
+        elif k == "ref":
+            named = self.policy.conditions[node.ref]
+            if node.ref not in self.done_named:
+                self.done_named.add(node.ref)
+                self.node(named)
+            self.add(node.id, [{"c": self.met(named.id)}], "met", node.id)
+        elif k == "flag":
+            if resolve(self.c, node.flag) == node.flag_is:
+                self.add(node.id, [{"s": {"t": "_session"}}], "met", node.id)
         elif k == "any":
             for i, c in enumerate(node.children):
                 self.node(c)

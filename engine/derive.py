@@ -6,6 +6,8 @@ records it came from. Nothing here compares a figure with a threshold: that is t
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from statistics import fmean
 from typing import Any, Callable
@@ -29,7 +31,13 @@ class Fact:
             v = self.fields.get(name)
             if v is None:
                 continue  # a missing value matches no test
-            out[name] = round(float(v) * SCORE_SCALE) if fdef.type == "score" else v
+            if fdef.type == "score":
+                v = round(float(v) * SCORE_SCALE)
+            elif fdef.type == "rank":
+                v = fdef.rank(v)
+                if v is None:
+                    continue
+            out[name] = v
         return out
 
 
@@ -40,7 +48,11 @@ BASE_LISTS = {
 
 
 def base_facts(staff_facts, policy: Policy) -> list[Fact]:
-    """The staff member's own records as facts (history of certifications: this policy's only)."""
+    """The staff member's own records as facts (history of certifications: this policy's only).
+
+    A training's course, and a skill of this policy's framework, are read through the policy's
+    catalogues: ``course`` / ``skill`` become the catalogue id where the recorded name fits one
+    entry (the name as recorded stays in ``course_name``)."""
     out = [Fact("staff", staff_facts.staff.record_id, staff_facts.staff.fields(), staff_facts.staff)]
     for ftype, attr in BASE_LISTS.items():
         for rec in getattr(staff_facts, attr):
@@ -48,15 +60,21 @@ def base_facts(staff_facts, policy: Policy) -> list[Fact]:
                 continue
             fields = rec.fields()
             fields.setdefault("fiscal_year", getattr(rec, "fiscal_year", None))
+            if ftype == "training":
+                fields["course_name"] = rec.course
+                fields["course"] = policy.resolve("course", rec.course) or rec.course
+            elif ftype == "skill" and fields.get("framework") == policy.id:
+                fields["skill"] = policy.resolve("skill", rec.skill) or rec.skill
             out.append(Fact(ftype, rec.record_id, fields, rec))
     return out
 
 
-def project_scores(derived: Derived, values: dict[str, Any], staff_facts, evaluations) -> list[Fact]:
+def project_scores(derived: Derived, values: dict[str, Any], staff_facts, year_facts, base) -> list[Fact]:
     """Per project-year of the staff member: the report score (mean over the required perspectives
     of each perspective's mean) and, for a leader, the members' score (mean of post_project scores
     given to them). A perspective with no score leaves the report score unavailable."""
     perspectives = _opt(derived, "perspectives", values)
+    evaluations = year_facts.evaluations
     staff_id = staff_facts.staff.staff_id
     out = []
     for p in staff_facts.projects:
@@ -97,11 +115,78 @@ def _opt(derived: Derived, key: str, values: dict[str, Any]) -> Any:
     return values[v.name] if isinstance(v, ParamRef) else v
 
 
-DERIVATIONS: dict[str, Callable[..., list[Fact]]] = {"project_scores": project_scores}
+def department_segments(derived: Derived, values, staff_facts, year_facts, base) -> list[Fact]:
+    """The department of the year's roster row, whole and split into its segments (on whitespace
+    or '/'), one fact each: 「総務部 情報政策課」 matches a listed 情報政策課."""
+    staff = staff_facts.staff
+    dept = " ".join(unicodedata.normalize("NFKC", staff.department or "").split())
+    if not dept:
+        return []
+    names = [dept] + [seg for seg in re.split(r"[\s/]+", dept) if seg and seg != dept]
+    return [Fact(derived.name, f"{derived.name}/{staff.record_id}/{i}",
+                 {"staff_id": staff.staff_id, "fiscal_year": staff.fiscal_year, "name": name, "department": dept},
+                 None, [staff]) for i, name in enumerate(dict.fromkeys(names))]
+
+
+def latest_assessment(derived: Derived, values, staff_facts, year_facts, base) -> list[Fact]:
+    """Per skill of the framework: the assessment of the latest fiscal year (<= the review year);
+    several in that year: the highest level on the scale. Levels not on the scale are left out."""
+    framework = _opt(derived, "framework", values)
+    ftype = derived.fact_type
+    level_def = ftype.fields["level"]
+    staff_id = staff_facts.staff.staff_id
+    by_skill: dict[str, list[Fact]] = {}
+    for f in base:
+        if f.type == "skill" and f.fields.get("framework") == framework and level_def.rank(f.fields.get("level")):
+            by_skill.setdefault(f.fields["skill"], []).append(f)
+    out = []
+    for skill, rows in sorted(by_skill.items()):
+        latest_year = max(r.fields["fiscal_year"] for r in rows)
+        chosen = max((r for r in rows if r.fields["fiscal_year"] == latest_year),
+                     key=lambda r: (level_def.rank(r.fields["level"]), r.id))
+        assessor = chosen.fields.get("assessor")
+        fields = {"staff_id": staff_id, "fiscal_year": latest_year, "framework": framework, "skill": skill,
+                  "level": chosen.fields["level"], "assessor": assessor,
+                  "independent": bool(assessor) and assessor != staff_id}
+        older = [r for r in rows if r is not chosen]
+        notes = {"superseded": [f"{r.fields['fiscal_year']}年度 {r.fields['level']}" for r in
+                                sorted(older, key=lambda r: (r.fields["fiscal_year"], r.id))]}
+        out.append(Fact(derived.name, f"{derived.name}/{skill}", fields, None, [chosen.record], notes))
+    return out
+
+
+def acquired_skills(derived: Derived, values, staff_facts, year_facts, base) -> list[Fact]:
+    """The skills held: from skill records of the framework at an acquired level, and from
+    completed trainings through the course -> skills mapping; one fact per skill and source."""
+    framework = _opt(derived, "framework", values)
+    levels = set(_opt(derived, "levels", values) or ("acquired",))
+    mapping = _opt(derived, "from_training", values) or {}
+    staff_id = staff_facts.staff.staff_id
+    out = []
+    for f in base:
+        if f.type == "skill" and f.fields.get("framework") == framework and f.fields.get("level") in levels:
+            fields = {"staff_id": staff_id, "fiscal_year": f.fields["fiscal_year"], "skill": f.fields["skill"],
+                      "via": "assessment", "course": None}
+            out.append(Fact(derived.name, f"{derived.name}/{f.id}", fields, None, [f.record]))
+        elif f.type == "training" and f.fields.get("course") in mapping:
+            for skill in mapping[f.fields["course"]]:
+                fields = {"staff_id": staff_id, "fiscal_year": f.fields["fiscal_year"], "skill": skill,
+                          "via": "training", "course": f.fields["course"]}
+                out.append(Fact(derived.name, f"{derived.name}/{skill}/{f.id}", fields, None, [f.record]))
+    return out
+
+
+DERIVATIONS: dict[str, Callable[..., list[Fact]]] = {
+    "project_scores": project_scores,
+    "department_segments": department_segments,
+    "latest_assessment": latest_assessment,
+    "acquired_skills": acquired_skills,
+}
 
 
 def all_facts(policy: Policy, values: dict[str, Any], staff_facts, year_facts) -> list[Fact]:
     facts = base_facts(staff_facts, policy)
+    base = list(facts)
     for d in policy.derived.values():
-        facts.extend(DERIVATIONS[d.kind](d, values, staff_facts, year_facts.evaluations))
+        facts.extend(DERIVATIONS[d.kind](d, values, staff_facts, year_facts, base))
     return facts

@@ -11,18 +11,21 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from .compile import Compiled, Firings, dnf
+from .compile import Compiled, Firings, dnf, resolve
 from .derive import Fact
 from .errors import ReviewError
 from .facttypes import DOMAINS, FactType
 from .model import Decision, Evidence, ExplanationNode, Observation
-from .rulefile import BindingRef, CertificationDef, Node, ParamRef, Test
+from .rulefile import BindingRef, CertificationDef, Node, ParamRef, ReviewYear, Test
 
 _CMP = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le,
         "eq": operator.eq, "ne": operator.ne}
 _SYM = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "eq": "=", "ne": "≠", "in": "∈", "not_in": "∉"}
 VALUE_JA = {"leader": "リーダー", "member": "メンバー", "policy": "政策的観点", "leadership": "リーダーシップ",
-            "technical": "技術的観点"}
+            "technical": "技術的観点", "support_team": "情報化推進サポートチーム", "nominee": "推薦候補",
+            "dx_promoter": "DX推進員", "dx_leader": "DX推進リーダー", "digital_promoter": "デジタル推進員",
+            "self_study": "自学", "ojt_instructor": "OJT講師", "system_training_instructor": "システム研修講師",
+            "tool_instructor": "ツール講師", "assessment": "スキル評価", "training": "研修修了"}
 
 
 def evidence(fact: Fact) -> Evidence:
@@ -86,12 +89,41 @@ class Explainer:
     def node(self, node: Node, bound: list[Fact] | None = None, fired_alts: list | None = None) -> ExplanationNode:
         common = dict(id=node.id, kind=node.kind, description=node.text.ja, description_en=node.text.en,
                       criterion=node.quote, location=str(node.loc))
-        if node.kind in ("all", "any", "not"):
-            kids = [self.node(c, bound, fired_alts) for c in node.children]
+        if node.kind == "ref":  # transparent: the named condition itself, with this use's wording if any
+            named = self.c.policy.conditions[node.ref]
+            out = self.node(named)
+            if node.text.ja != node.id:
+                out = out.model_copy(update={"description": node.text.ja, "description_en": node.text.en})
+            return out
+        if node.kind == "flag":
+            value = self.c.values[node.flag.name]
+            param = self.c.policy.parameters[node.flag.name]
+            obs = Observation(label=param.label.ja, label_en=param.label.en, value=value, op="=",
+                              threshold=node.flag_is, met=value == node.flag_is, subject="パラメータ",
+                              parameter=node.flag.name, parameter_since=self.c.since.get(node.flag.name))
+            return ExplanationNode(met=node.id in self.firings.met, observations=[obs], **common)
+        if node.kind == "at_least" and node.fact is None:
+            kids = [self.node(c) for c in node.children]
+            need = resolve(self.c, node.count)
+            got = sum(k.met for k in kids)
+            obs = Observation(label="満たした条件の数", label_en="conditions met", value=got, op="≥", threshold=need,
+                              met=got >= need, shortfall=None if got >= need else need - got,
+                              parameter=node.count.name if isinstance(node.count, ParamRef) else None,
+                              parameter_since=self.c.since.get(node.count.name) if isinstance(node.count, ParamRef) else None)
+            met = node.id in self.firings.met
+            if met != (got >= need):
+                raise ReviewError(f"internal: {node.id}: durable_rules decided met={met}, {got} of {need} conditions shown met")
+            return ExplanationNode(met=met, observations=[obs], conditions=kids, **common)
+        if node.kind in ("all", "any", "not", "every"):
+            kids = [self.node(c, bound, fired_alts) for c in node.expanded(self.c.fiscal_year)]
             if fired_alts is not None:  # inside 'with': met if an alternative that fired covers it
                 met = any(set(l.id for l in alt) <= set(a) for alt in dnf(node) for a in fired_alts)
             else:
                 met = node.id in self.firings.met
+            if node.cases:  # a case whose 'when' does not hold is shown without its requirements
+                kids = [k if k.conditions[0].met else k.model_copy(update={
+                    "conditions": k.conditions[:1], "description": k.description + "（該当しない）",
+                    "description_en": k.description_en + " (does not apply)"}) for k in kids]
             return ExplanationNode(met=met, conditions=kids, **common)
         if node.kind == "certified":
             cert = self.c.policy.certification(node.certified)
@@ -129,10 +161,15 @@ class Explainer:
         cands = self.candidates(node)
         obs = [o for f in cands for o in self.observe(node, f, bound)]
         missing = False
+        ftype = self.types[node.fact]
+        if cands and not obs:  # only selecting tests: name the records that fit
+            obs = [Observation(label=ftype.ja, label_en=ftype.en, value=True, met=True, subject=self.subject(f))
+                   for f in cands]
         if not cands:
-            ftype = self.types[node.fact]
-            obs = [Observation(label=ftype.ja, label_en=ftype.en, value=None, subject="該当する記録なし")]
-            missing = True
+            obs = self.near_misses(node)
+            missing = not obs
+            if missing:
+                obs = [Observation(label=ftype.ja, label_en=ftype.en, value=None, subject="該当する記録なし")]
         elif not met:
             missing = all(o.value is None for o in obs if o.op) and any(o.op for o in obs)
         return ExplanationNode(met=met, observations=obs, evidence=ev if met else [],
@@ -143,11 +180,12 @@ class Explainer:
         met = node.id in self.firings.met
         each = {self.by_id[fid].fields.get(node.run_field)
                 for f in self.firings.of(node.id, "each") for fid in f.facts.values()}
-        run = _longest(sorted(v for v in each if v is not None), node.consecutive)
+        consecutive = resolve(self.c, node.consecutive)
+        run = _longest(sorted(v for v in each if v is not None), consecutive)
         cands = self.candidates(node)
         obs = [o for f in cands for o in self.observe(node, f, None)]
-        label = "連続年数" if node.consecutive else "該当する年度の数"
-        obs.append(Observation(label=label, label_en="consecutive years" if node.consecutive else "distinct years",
+        label = "連続年数" if consecutive else "該当する年度の数"
+        obs.append(Observation(label=label, label_en="consecutive years" if consecutive else "distinct years",
                                value=run, op=">=", threshold=need, met=run >= need,
                                shortfall=None if run >= need else need - run,
                                subject="、".join(f"{y}年度" for y in sorted(each)) or "該当する年度なし",
@@ -174,7 +212,32 @@ class Explainer:
                 out.append(f)
         return sorted(out, key=lambda f: (f.fields.get("fiscal_year") or 0, f.id))
 
+    def near_misses(self, node: Node, limit: int = 10) -> list[Observation]:
+        """When no record passes a condition's selecting tests, the records of that type that
+        exist, each with the selecting test it fails (e.g. 所属名 人事課 ∈ [情報推進課])."""
+        out: list[Observation] = []
+        fdefs = self.types[node.fact].fields
+        same = [f for f in self.facts if f.type == node.fact]
+        literal = [t for t in node.where if t.op in ("eq", "ne") and not isinstance(t.operand, (ParamRef, BindingRef,
+                                                                                              ReviewYear))]
+        same = [f for f in same if all(self._passes(t, f, None) for t in literal)]  # another skill is no near miss
+        for f in sorted(same, key=lambda f: (f.fields.get("fiscal_year") or 0, f.id))[:limit]:
+            for t in node.where:
+                if t.op in ("eq", "ne", "in", "not_in") and not isinstance(t.operand, BindingRef) \
+                        and not self._passes(t, f, None):
+                    x = self._operand(t, None)
+                    out.append(Observation(label=fdefs[t.field].ja, label_en=fdefs[t.field].en,
+                                           value=_show(f.fields.get(t.field)), op=_SYM[t.op], threshold=_show(x),
+                                           met=False, subject=self.subject(f),
+                                           parameter=t.operand.name if isinstance(t.operand, ParamRef) else None,
+                                           parameter_since=self.c.since.get(t.operand.name)
+                                           if isinstance(t.operand, ParamRef) else None))
+                    break
+        return out
+
     def _operand(self, t: Test, bound: Fact | None) -> Any:
+        if isinstance(t.operand, ReviewYear):
+            return self.c.fiscal_year
         if isinstance(t.operand, ParamRef):
             return self.c.values[t.operand.name]
         if isinstance(t.operand, BindingRef):
@@ -183,16 +246,20 @@ class Explainer:
 
     def _passes(self, t: Test, f: Fact, bound: Fact | None) -> bool:
         v, x = f.fields.get(t.field), self._operand(t, bound)
+        if t.op in ("in", "not_in"):  # a None in the list stands for a blank field
+            inside = (v is None and None in x) or (v is not None and str(v) in {str(i) for i in x if i is not None})
+            return inside if t.op == "in" else not inside
         if v is None or x is None:
             return False
-        if t.op == "in":
-            return str(v) in {str(i) for i in x}
-        if t.op == "not_in":
-            return str(v) not in {str(i) for i in x}
+        fdef = self.types[f.type].fields[t.field]
+        if fdef.type == "rank":
+            v, x = fdef.rank(v), fdef.rank(x)
+            if v is None or x is None:
+                return False
         return _CMP[t.op](v, x)
 
     def observe(self, node: Node, f: Fact, bound: list[Fact] | None) -> list[Observation]:
-        subject = _subject(f)
+        subject = self.subject(f)
         out = []
         for t in node.where:
             if t.op in ("eq", "ne", "in", "not_in") and not isinstance(t.operand, BindingRef):
@@ -218,6 +285,38 @@ class Explainer:
                                    parameter_since=self.c.since.get(t.operand.name) if isinstance(t.operand, ParamRef) else None))
         return out
 
+    def subject(self, f: Fact) -> str:
+        """Which fact an observation is about, in words: year, project, course or skill (by its
+        catalogue name), level, role."""
+        policy, fl = self.c.policy, f.fields
+        parts = []
+        if fl.get("fiscal_year") is not None:
+            parts.append(f"{fl['fiscal_year']}年度")
+        for key in ("project_id", "project_name", "name", "qualification", "certification"):
+            if fl.get(key):
+                parts.append(str(fl[key]))
+        if fl.get("course"):
+            parts.append(f"「{policy.label('course', fl['course'])}」")
+            if fl.get("course_name") and fl["course_name"] != policy.label("course", fl["course"]):
+                parts.append(f"（記録: {fl['course_name']}）")
+        if fl.get("skill"):
+            label = policy.label("skill", fl["skill"])
+            parts.append(f"{label}" + (f"（{fl['skill']}）" if label != fl["skill"] else ""))
+        if fl.get("level") is not None:
+            parts.append(f"レベル {fl['level']}{self.level_label(fl['level'])}")
+        for key in ("kind", "role", "via"):
+            if fl.get(key):
+                parts.append(f"（{VALUE_JA.get(fl[key], fl[key])}）")
+        if fl.get("nominated_for"):
+            parts.append(f"推薦区分: {VALUE_JA.get(fl['nominated_for'], fl['nominated_for'])}")
+        return " ".join(parts)
+
+    def level_label(self, level: Any) -> str:
+        for scale in self.c.policy.scales.values():
+            if str(level) in scale.labels:
+                return f"（{scale.labels[str(level)]}）"
+        return ""
+
     def guard(self, node: Node, out: ExplanationNode) -> None:
         """durable_rules and the comparisons shown must agree (uncorrelated leaves)."""
         cands = self.candidates(node)
@@ -234,16 +333,11 @@ def _best_bound(bound: list[Fact] | None, t: Test) -> Fact | None:
     return max(bound, key=lambda f: f.fields.get(t.operand.field) or 0)
 
 
-def _subject(f: Fact) -> str:
-    parts = []
-    if f.fields.get("fiscal_year") is not None:
-        parts.append(f"{f.fields['fiscal_year']}年度")
-    for key in ("project_id", "project_name", "course", "skill", "qualification", "certification", "kind"):
-        if f.fields.get(key):
-            parts.append(str(f.fields[key]))
-    if f.fields.get("role"):
-        parts.append(f"（{VALUE_JA.get(f.fields['role'], f.fields['role'])}）")
-    return " ".join(parts)
+def _show(value: Any) -> Any:
+    """A value for an observation: lists as lists, blanks as 空欄."""
+    if isinstance(value, (list, tuple)):
+        return ["（空欄）" if v is None else v for v in value]
+    return value
 
 
 def _longest(years: list[int], consecutive: bool) -> int:

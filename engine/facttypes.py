@@ -10,6 +10,9 @@ Field types:
     year      a fiscal year (int); compared with every operator
     score     1.0-5.0, asserted into durable_rules as an integer x10000 (no float trouble:
               a mean is rounded to 4 decimals once, so rules and explanations agree)
+    bool      true / false
+    rank      a level on an ordinal scale declared in the rule file (``scales:``): compared by
+              its position on the scale (c < b < a), never as a string; asserted as 1, 2, 3...
 """
 from __future__ import annotations
 
@@ -24,10 +27,11 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "occasion": ("report_meeting", "post_project"),
     "role_kind": ("support_team", "nominee", "dx_promoter", "dx_leader", "digital_promoter"),
     "activity_kind": ("self_study", "ojt_instructor", "system_training_instructor", "tool_instructor"),
+    "acquired_via": ("assessment", "training"),
     "qualification": ("it_passport", "sg", "fe", "ap", "st", "sa", "pm", "nw", "db", "es", "sm", "au", "sc"),
 }
 
-ORDERED = {"int", "year", "score"}
+ORDERED = {"int", "year", "score", "rank"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,14 @@ class FieldDef:
     type: str
     ja: str
     en: str
+    scale: tuple[str, ...] = ()  # rank: the levels, lowest first
+
+    def rank(self, level: str | None) -> int | None:
+        """The position (1-based) of a level on this field's scale; None when not on it."""
+        try:
+            return self.scale.index(str(level)) + 1
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,7 @@ BASE_TYPES: dict[str, FactType] = {
                  "project_name": _f("text", "プロジェクト名", "project name"),
                  "role": _f("enum:project_role", "役割", "role")}),
         FactType("training", "研修受講", "training", {**COMMON, "course": _f("text", "研修", "course"),
+                 "course_name": _f("text", "研修名（記録のまま）", "course as recorded"),
                  "provider": _f("text", "主催", "provider")}),
         FactType("qualification", "資格", "qualification", {**COMMON,
                  "qualification": _f("enum:qualification", "資格", "qualification")}),
@@ -86,6 +99,25 @@ DERIVED_KINDS: dict[str, FactType] = {
         "role": _f("enum:project_role", "役割", "role"),
         "report_score": _f("score", "報告会評価", "report score"),
         "member_score": _f("score", "メンバー評価", "members' score"),
+    }, derived=True),
+    "department_segments": FactType("department_segments", "所属（区分）", "department segment", {
+        **COMMON,
+        "name": _f("text", "所属名", "department name"),
+        "department": _f("text", "所属", "department"),
+    }, derived=True),
+    "latest_assessment": FactType("latest_assessment", "最新のスキル評価", "latest skill assessment", {
+        **COMMON,
+        "framework": _f("text", "フレームワーク", "framework"),
+        "skill": _f("text", "スキル", "skill"),
+        "level": _f("rank", "レベル", "level"),
+        "assessor": _f("text", "評価者", "assessor"),
+        "independent": _f("bool", "本人以外による評価", "assessed by someone else"),
+    }, derived=True),
+    "acquired_skills": FactType("acquired_skills", "習得スキル", "acquired skill", {
+        **COMMON,
+        "skill": _f("text", "スキル", "skill"),
+        "via": _f("enum:acquired_via", "習得の根拠", "acquired through"),
+        "course": _f("text", "研修", "course"),
     }, derived=True),
 }
 

@@ -3,6 +3,7 @@ required by NINTEI_REQUIRE_POSTGRES=1) PostgreSQL, each test in a fresh schema o
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import uuid
 
 import pytest
@@ -60,3 +61,13 @@ def db(request, tmp_path_factory, postgres_unreachable):
         with admin.begin() as conn:
             conn.execute(text(f'drop schema "{schema}" cascade'))
         admin.dispose()
+
+
+def pytest_collection_modifyitems(items):
+    """Each Gherkin scenario answers to its feature file's name: ``pytest -k oyama`` runs Oyama's."""
+    from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+    for item in items:
+        template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+        if template is not None:
+            item.extra_keyword_matches.add(Path(template.feature.filename).stem)

@@ -102,6 +102,8 @@ def then_explanation_mentions(bdd_state, text):
         for o in n.observations:
             texts.append(str(getattr(o, "label", "") or ""))
             texts.append(str(getattr(o, "subject", "") or ""))
+            texts.append(str(o.value if o.value is not None else ""))
+            texts.append(str(o.threshold if o.threshold is not None else ""))
     assert any(text in t for t in texts), f"{text!r} not in explanation: {texts}"
 
 
