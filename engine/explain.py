@@ -122,7 +122,7 @@ class Explainer:
                 met = node.id in self.firings.met
             if node.cases:  # a case whose 'when' does not hold is shown without its requirements
                 kids = [k if k.conditions[0].met else k.model_copy(update={
-                    "conditions": k.conditions[:1], "description": k.description + "（該当しない）",
+                    "conditions": k.conditions[:1], "kind": "not_applicable", "description": k.description + "（該当しない）",
                     "description_en": k.description_en + " (does not apply)"}) for k in kids]
             return ExplanationNode(met=met, conditions=kids, **common)
         if node.kind == "certified":

@@ -234,7 +234,7 @@ def render_text(decisions: list[Decision], lang: str = "ja") -> str:
 def unmet_leaves(node: ExplanationNode) -> list[ExplanationNode]:
     """The deepest unmet nodes: what is missing. A ``not`` node whose child was met is itself
     the deepest unmet node, so it is reported rather than lost."""
-    if node.met:
+    if node.met or node.kind == "not_applicable":  # a case that does not apply lacks nothing
         return []
     below = [leaf for child in node.conditions if not child.met for leaf in unmet_leaves(child)]
     return below or [node]
