@@ -169,7 +169,11 @@ class Explainer:
             obs = self.near_misses(node)
             missing = not obs
             if missing:
-                obs = [Observation(label=ftype.ja, label_en=ftype.en, value=None, subject="該当する記録なし")]
+                sought = "、".join(f"{ftype.fields[t.field].ja} {_SYM[t.op]} {VALUE_JA.get(str(t.operand), t.operand)}"
+                                   for t in node.where if t.op in ("eq", "ne") and not isinstance(
+                                       t.operand, (ParamRef, BindingRef, ReviewYear)))
+                obs = [Observation(label=ftype.ja, label_en=ftype.en, value=None,
+                                   subject="該当する記録なし" + (f"（{sought}）" if sought else ""))]
         elif not met:
             missing = all(o.value is None for o in obs if o.op) and any(o.op for o in obs)
         return ExplanationNode(met=met, observations=obs, evidence=ev if met else [],

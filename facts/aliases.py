@@ -108,7 +108,7 @@ COLUMN_ALIASES: dict[str, dict[str, list[str]]] = {
         "appointed_on": ["任命日"],
     },
     "activity": {
-        "kind": ["種別", "活動種別", "区分"],
+        "kind": ["種別", "活動種別", "活動区分", "区分"],
         "detail": ["内容", "活動内容"],
     },
     "certification": {
