@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ class Rulebook:
 
 
 def load_rulebook(rules_dir: str | Path | None = None) -> Rulebook:
-    folder = Path(rules_dir) if rules_dir else RULES_DIR
+    folder = Path(rules_dir or os.environ.get("NINTEI_RULES_DIR") or RULES_DIR)
     problems: list[Problem] = []
     policies: dict[str, Policy] = {}
     for path in sorted(folder.glob("*.yaml")):
