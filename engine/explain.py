@@ -21,6 +21,10 @@ from .rulefile import BindingRef, CertificationDef, Node, ParamRef, ReviewYear, 
 _CMP = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le,
         "eq": operator.eq, "ne": operator.ne}
 _SYM = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "eq": "=", "ne": "≠", "in": "∈", "not_in": "∉"}
+VALUE_EN = {"support_team": "support team", "nominee": "nominee", "dx_promoter": "DX promoter",
+            "dx_leader": "DX leader", "digital_promoter": "digital promoter", "self_study": "self-study",
+            "ojt_instructor": "OJT instructor", "system_training_instructor": "system-training instructor",
+            "tool_instructor": "tool instructor", "assessment": "assessment", "training": "training"}
 VALUE_JA = {"leader": "リーダー", "member": "メンバー", "policy": "政策的観点", "leadership": "リーダーシップ",
             "technical": "技術的観点", "support_team": "情報化推進サポートチーム", "nominee": "推薦候補",
             "dx_promoter": "DX推進員", "dx_leader": "DX推進リーダー", "digital_promoter": "デジタル推進員",
@@ -99,7 +103,7 @@ class Explainer:
             value = self.c.values[node.flag.name]
             param = self.c.policy.parameters[node.flag.name]
             obs = Observation(label=param.label.ja, label_en=param.label.en, value=value, op="=",
-                              threshold=node.flag_is, met=value == node.flag_is, subject="パラメータ",
+                              threshold=node.flag_is, met=value == node.flag_is, subject="パラメータ", subject_en="parameter",
                               parameter=node.flag.name, parameter_since=self.c.since.get(node.flag.name))
             return ExplanationNode(met=node.id in self.firings.met, observations=[obs], **common)
         if node.kind == "at_least" and node.fact is None:
@@ -163,7 +167,8 @@ class Explainer:
         missing = False
         ftype = self.types[node.fact]
         if cands and not obs:  # only selecting tests: name the records that fit
-            obs = [Observation(label=ftype.ja, label_en=ftype.en, value=True, met=True, subject=self.subject(f))
+            obs = [Observation(label=ftype.ja, label_en=ftype.en, value=True, met=True, subject=self.subject(f),
+                               subject_en=self.subject(f, "en"))
                    for f in cands]
         if not cands:
             obs = self.near_misses(node)
@@ -172,8 +177,11 @@ class Explainer:
                 sought = "、".join(f"{ftype.fields[t.field].ja} {_SYM[t.op]} {VALUE_JA.get(str(t.operand), t.operand)}"
                                    for t in node.where if t.op in ("eq", "ne") and not isinstance(
                                        t.operand, (ParamRef, BindingRef, ReviewYear)))
+                sought_en = ", ".join(f"{ftype.fields[t.field].en} {_SYM[t.op]} {t.operand}" for t in node.where
+                                      if t.op in ("eq", "ne") and not isinstance(t.operand, (ParamRef, BindingRef, ReviewYear)))
                 obs = [Observation(label=ftype.ja, label_en=ftype.en, value=None,
-                                   subject="該当する記録なし" + (f"（{sought}）" if sought else ""))]
+                                   subject="該当する記録なし" + (f"（{sought}）" if sought else ""),
+                                   subject_en="no such record" + (f" ({sought_en})" if sought_en else ""))]
         elif not met:
             missing = all(o.value is None for o in obs if o.op) and any(o.op for o in obs)
         return ExplanationNode(met=met, observations=obs, evidence=ev if met else [],
@@ -193,6 +201,7 @@ class Explainer:
                                value=run, op=">=", threshold=need, met=run >= need,
                                shortfall=None if run >= need else need - run,
                                subject="、".join(f"{y}年度" for y in sorted(each)) or "該当する年度なし",
+                               subject_en=", ".join(f"FY{y}" for y in sorted(each)) or "no such year",
                                parameter=node.count.name if isinstance(node.count, ParamRef) else None,
                                parameter_since=self.c.since.get(node.count.name) if isinstance(node.count, ParamRef) else None))
         ev = []
@@ -232,7 +241,7 @@ class Explainer:
                     x = self._operand(t, None)
                     out.append(Observation(label=fdefs[t.field].ja, label_en=fdefs[t.field].en,
                                            value=_show(f.fields.get(t.field)), op=_SYM[t.op], threshold=_show(x),
-                                           met=False, subject=self.subject(f),
+                                           met=False, subject=self.subject(f), subject_en=self.subject(f, "en"),
                                            parameter=t.operand.name if isinstance(t.operand, ParamRef) else None,
                                            parameter_since=self.c.since.get(t.operand.name)
                                            if isinstance(t.operand, ParamRef) else None))
@@ -263,7 +272,7 @@ class Explainer:
         return _CMP[t.op](v, x)
 
     def observe(self, node: Node, f: Fact, bound: list[Fact] | None) -> list[Observation]:
-        subject = self.subject(f)
+        subject, subject_en = self.subject(f), self.subject(f, "en")
         out = []
         for t in node.where:
             if t.op in ("eq", "ne", "in", "not_in") and not isinstance(t.operand, BindingRef):
@@ -283,36 +292,40 @@ class Explainer:
             if v is None and f.notes.get("missing_perspectives") and t.field == "report_score":
                 miss = "・".join(VALUE_JA.get(q, q) for q in f.notes["missing_perspectives"])
                 subject += f"（{miss}の評価なし）"
+                subject_en += f" (no {', '.join(f.notes['missing_perspectives'])} scores)"
             out.append(Observation(label=label_ja, label_en=label_en, value=v, op=_SYM[t.op], threshold=x,
-                                   met=ok, shortfall=short, subject=subject,
+                                   met=ok, shortfall=short, subject=subject, subject_en=subject_en,
                                    parameter=t.operand.name if isinstance(t.operand, ParamRef) else None,
                                    parameter_since=self.c.since.get(t.operand.name) if isinstance(t.operand, ParamRef) else None))
         return out
 
-    def subject(self, f: Fact) -> str:
+    def subject(self, f: Fact, lang: str = "ja") -> str:
         """Which fact an observation is about, in words: year, project, course or skill (by its
         catalogue name), level, role."""
-        policy, fl = self.c.policy, f.fields
+        policy, fl, en = self.c.policy, f.fields, lang == "en"
+        values = VALUE_EN if en else VALUE_JA
+        paren = (lambda x: f"({x})") if en else (lambda x: f"（{x}）")
         parts = []
         if fl.get("fiscal_year") is not None:
-            parts.append(f"{fl['fiscal_year']}年度")
+            parts.append(f"FY{fl['fiscal_year']}" if en else f"{fl['fiscal_year']}年度")
         for key in ("project_id", "project_name", "name", "qualification", "certification"):
             if fl.get(key):
                 parts.append(str(fl[key]))
         if fl.get("course"):
-            parts.append(f"「{policy.label('course', fl['course'])}」")
-            if fl.get("course_name") and fl["course_name"] != policy.label("course", fl["course"]):
-                parts.append(f"（記録: {fl['course_name']}）")
+            label = policy.label("course", fl["course"], lang)
+            parts.append(f"'{label}'" if en else f"「{label}」")
+            if fl.get("course_name") and fl["course_name"] not in (label, policy.label("course", fl["course"])):
+                parts.append(paren(("recorded as: " if en else "記録: ") + fl["course_name"]))
         if fl.get("skill"):
-            label = policy.label("skill", fl["skill"])
-            parts.append(f"{label}" + (f"（{fl['skill']}）" if label != fl["skill"] else ""))
+            label = policy.label("skill", fl["skill"], lang)
+            parts.append(label + ((" " if en else "") + paren(fl["skill"]) if label != fl["skill"] else ""))
         if fl.get("level") is not None:
-            parts.append(f"レベル {fl['level']}{self.level_label(fl['level'])}")
+            parts.append(f"level {fl['level']}" if en else f"レベル {fl['level']}{self.level_label(fl['level'])}")
         for key in ("kind", "role", "via"):
             if fl.get(key):
-                parts.append(f"（{VALUE_JA.get(fl[key], fl[key])}）")
+                parts.append(paren(values.get(fl[key], fl[key])))
         if fl.get("nominated_for"):
-            parts.append(f"推薦区分: {VALUE_JA.get(fl['nominated_for'], fl['nominated_for'])}")
+            parts.append(("nominated for: " if en else "推薦区分: ") + values.get(fl["nominated_for"], fl["nominated_for"]))
         return " ".join(parts)
 
     def level_label(self, level: Any) -> str:

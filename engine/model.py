@@ -39,6 +39,7 @@ class Observation(Frozen):
     met: bool = False
     shortfall: float | None = None  # how much is missing, where a number is involved
     subject: str = ""  # which candidate fact this belongs to, e.g. "2024年度 P-01"
+    subject_en: str = ""  # the same in English, e.g. "FY2024 P-01"
     parameter: str | None = None  # the rule-file parameter that set the threshold
     parameter_since: int | None = None  # fiscal year from which that value applies
 

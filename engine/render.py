@@ -141,8 +141,9 @@ def observation_line(obs: Observation, lang: str = "ja") -> str:
     """'報告会評価 3.20 ≥ 3.50 ✘ (0.30 不足)' / 'report score 3.20 >= 3.50 ✘ (short by 0.30)'."""
     lang = _lang(lang)
     parts: list[str] = []
-    if obs.subject:
-        parts.append(f"[{obs.subject}]")
+    subject = obs.subject_en if lang == "en" and obs.subject_en else obs.subject
+    if subject:
+        parts.append(f"[{subject}]")
     parts.append(_label(obs.label, obs.label_en, lang))
     parts.append(_fmt_value(obs.value, lang))
     if obs.op:

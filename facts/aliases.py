@@ -196,8 +196,8 @@ VALUE_ALIASES: dict[str, tuple[str, dict[str, str]]] = {
     })),
     "skill_level": ("レベル", _table({
         "c": ["理解"], "b": ["活用"], "a": ["指導"],
-        "1": [], "2": [], "3": [], "4": [], "5": [],
-        "acquired": ["習得"],
+        **{str(n): [f"レベル{n}", f"Lv{n}", f"Lv.{n}"] for n in range(1, 6)},
+        "acquired": ["習得", "習得済", "習得済み"],
     })),
     "qualification": ("資格", _table(QUALIFICATION_NAMES)),
 }

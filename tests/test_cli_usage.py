@@ -81,3 +81,36 @@ def test_nintei_errors_exit_1_with_their_lines(runner):
         cli.main.commands.pop("_fail")
     assert result.exit_code == 1
     assert "evaluations.csv:3: score: 7.5 is above the maximum 5.0" in result.output
+
+
+def test_review_shows_a_progress_bar_on_a_terminal(tmp_path):
+    """On a terminal (stderr a tty) the review draws a progress bar '審査中 … n/N' on stderr; piped,
+    stderr carries no progress (so scripts read clean output)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    args = [sys.executable, str(root / "cli.py"), "--db", f"sqlite:///{tmp_path}/n.db", "review", "--policy", "moka",
+            "--fiscal-year", "2025", "--facts", str(root / "facts" / "samples" / "moka"), "--format", "csv"]
+    master, slave = pty.openpty()
+    run = subprocess.run(args, stdout=subprocess.PIPE, stderr=slave, cwd=root, timeout=120,
+                         env=dict(os.environ, COLUMNS="100", TERM="xterm"))
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    terminal = b"".join(chunks).decode("utf-8", "replace")
+    assert run.returncode == 0
+    assert "審査中" in terminal and "30/30" in terminal
+    piped = subprocess.run(args, capture_output=True, cwd=root, timeout=120, text=True)
+    assert piped.returncode == 0 and "審査中" not in piped.stderr

@@ -176,3 +176,25 @@ def test_explain_json_holds_the_staff_members_decisions(not_certified):
     doc = json.loads(render.explain_json([not_certified], "moka", 2025))
     assert list(doc) == ["policy", "fiscal_year", "rules_version", "decisions"]
     assert [d["staff_id"] for d in doc["decisions"]] == ["B002"]
+
+
+def test_english_explanation_describes_the_records_in_english(tmp_path):
+    """--lang en: the records an observation is about are named in English too (FY2024, level, the
+    catalogue's English names), not only the node descriptions."""
+    from pathlib import Path
+
+    from engine.render import render_text
+    from engine.review import run_review
+    from engine.rulebook import load_rulebook
+    from facts.db import get_engine, init_db
+    from facts.importer import import_paths
+
+    root = Path(__file__).resolve().parent.parent
+    db = get_engine(f"sqlite:///{tmp_path}/n.db")
+    init_db(db)
+    import_paths(db, [root / "facts" / "samples" / "oyama"], catalogues=load_rulebook().catalogues())
+    result = run_review(db, "oyama", 2025)
+    d = next(x for x in result.decisions if x.staff_id == "12002" and x.certification == "skill_standard")
+    text = render_text([d], "en")
+    assert "[FY2025 IT (it) level c] level c ≥ b ✘" in text
+    assert "年度 " not in text.split("\n", 1)[1]  # the first line names the year both ways
