@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import difflib
 import hashlib
+import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,6 +193,7 @@ class Parameter:
     columns: tuple[str, ...] = ()  # table: column keys
     rows: str | None = None  # table / mapping / list: the catalogue its keys come from
     scale: str | None = None  # table: the scale of its cells
+    items: str | None = None  # mapping: the catalogue its listed values come from
 
     def change_years(self) -> list[int]:
         return [start for start, _ in self.values[1:] if start is not None]
@@ -514,7 +517,7 @@ class _Loader:
             if spec is None:
                 continue
             self.unknown_keys(spec, {"type", "label", "quote", "reading", "value", "changes", "min", "max",
-                                     "columns", "rows", "scale"}, f"parameter '{name}'")
+                                     "columns", "rows", "scale", "items"}, f"parameter '{name}'")
             ptype = spec.get("type")
             base = ptype[5:-1] if isinstance(ptype, str) and ptype.startswith("list[") and ptype.endswith("]") else None
             if not isinstance(ptype, str) or (ptype not in PARAM_TYPES and base is None):
@@ -530,7 +533,7 @@ class _Loader:
             if "value" not in spec:
                 self.err(loc, f"parameter '{name}' has no 'value'")
                 continue
-            values: list[tuple[int | None, Any]] = [(None, spec["value"])]
+            values: list[tuple[int | None, Any, Loc]] = [(None, spec["value"], self.loc(spec, "value", value=True))]
             changes = spec.get("changes", CommentedSeq())
             if not isinstance(changes, CommentedSeq):
                 self.err(self.loc(spec, "changes", value=True), "'changes' must be a list of {from: 年度, value: ...}")
@@ -547,15 +550,14 @@ class _Loader:
                 except Exception:
                     self.err(cl, f"'from': {ch['from']!r} is not a fiscal year (2026, R8, 令和8年度)")
                     continue
-                values.append((start, ch["value"]))
+                values.append((start, ch["value"], self.loc(ch, "value", value=True)))
             values[1:] = sorted(values[1:], key=lambda v: v[0])
             p = Parameter(name, ptype, label, [], loc, spec.get("quote"), spec.get("reading"),
                           spec.get("min"), spec.get("max"))
             if not self.table_shape(p, spec, loc):
                 continue
-            for start, value in values:
-                checked = self.check_param_value(p, value, self.loc(spec, "value", value=True))
-                p.values.append((start, checked))
+            for start, value, vloc in values:
+                p.values.append((start, self.check_param_value(p, value, vloc)))
             out[name] = p
         return out
 
@@ -600,7 +602,7 @@ class _Loader:
     def table_shape(self, p: Parameter, spec: CommentedMap, loc: Loc) -> bool:
         """A table parameter's columns, row catalogue and cell scale; a mapping's row catalogue."""
         if p.type not in ("table", "mapping"):
-            for k in ("columns", "rows", "scale"):
+            for k in ("columns", "rows", "scale", "items"):
                 if k in spec:
                     self.err(self.loc(spec, k), f"parameter '{p.name}': '{k}' is for table parameters")
             return True
@@ -612,6 +614,13 @@ class _Loader:
                 return False
             p.rows = str(rows)
         if p.type == "mapping":
+            items = spec.get("items")
+            if items is not None:
+                if str(items) not in self.catalogue:
+                    self.err(self.loc(spec, "items", value=True),
+                             f"parameter '{p.name}': no catalogue '{items}'{_suggest(items, self.catalogue)}")
+                    return False
+                p.items = str(items)
             return True
         cols = spec.get("columns")
         if not isinstance(cols, CommentedSeq) or not cols:
@@ -665,6 +674,11 @@ class _Loader:
             if not isinstance(items, CommentedSeq):
                 items = [items]
             out[str(key)] = tuple(str(v) for v in items)
+            known = self.catalogue.get(p.items or "", {})
+            for v in out[str(key)] if known else ():
+                if v not in known:
+                    self.err(self.loc(value, key), f"parameter '{p.name}': '{v}' is not in the {p.items} catalogue"
+                                                   f"{_suggest(v, known)}")
         return out
 
     # -- derived facts
@@ -940,6 +954,15 @@ class _Loader:
                 except_ = ParamRef(ep.name)
         elif exc is not None:
             except_ = tuple(str(v) for v in (exc if isinstance(exc, CommentedSeq) else [exc]))
+        keys = tuple(self.catalogue.get(p.rows or "", {}))
+        for k in except_ if isinstance(except_, tuple) and keys else ():
+            if k not in keys:
+                self.err(self.loc(raw, "except"), f"'except': '{k}' is not in the {p.rows} catalogue{_suggest(k, keys)}")
+        scale = self.scales.get(p.scale) if p.scale else None
+        for v in (values or []) if scale is not None else ():
+            if str(v) not in scale.values:
+                self.err(self.loc(raw, "values"), f"'values': '{v}' is not a level of scale '{scale.name}' "
+                                                  f"({', '.join(scale.values)}){_suggest(str(v), scale.values)}")
         template = raw.get("each")
         if not isinstance(template, CommentedMap):
             self.err(self.loc(raw), "'every' needs 'each': the condition to hold for every item ({key} in it)")
@@ -1001,7 +1024,11 @@ class _Loader:
                     x[i] = sub(x[i])
             return x
 
-        return sub(copy.deepcopy(template))
+        filled = sub(copy.deepcopy(template))
+        for left in sorted(set(re.findall(r"\{[A-Za-z_]+\}", json.dumps(_plain(filled), ensure_ascii=False)))):
+            self.err(self.loc(template), f"unknown placeholder '{left}' in 'each'{_suggest(left, list(subs))}"
+                                         f" (placeholders: {', '.join(subs)})")
+        return filled
 
     def count(self, raw: CommentedMap) -> Any:
         value = raw.get("at_least")
@@ -1110,6 +1137,10 @@ class _Loader:
             if not isinstance(v, bool):
                 self.err(loc, f"type error: {ftype.name}.{fname} is true or false, not {v!r}")
             return
+        known = self.catalogue.get(fname) if fname in ("course", "skill") else None
+        if known and str(v) not in known:
+            self.err(loc, f"'{v}' is not in the {fname} catalogue{_suggest(str(v), known)} (use the {fname} id)")
+            return
         dom = domain_of(fdef)
         if dom and str(v) not in DOMAINS[dom]:
             self.err(loc, f"'{v}' is not a {dom} value of {ftype.name}.{fname}{_suggest(str(v), DOMAINS[dom])}"
@@ -1203,6 +1234,7 @@ def load_rule_file(path: Path, display: str | None = None) -> Policy:
     """Load and validate one rule file; raise RuleError listing every problem."""
     loader = _Loader(path, display or path.as_posix())
     policy = loader.load()
+    loader.problems = list(dict.fromkeys(loader.problems))  # an 'each' template repeats its problems
     if loader.problems or policy is None:
         raise RuleError(loader.problems, summary=f"{loader.file}: {len(loader.problems)} problem(s)")
     return policy

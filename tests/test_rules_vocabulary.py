@@ -692,3 +692,66 @@ certifications:
     assert [c.id for c in skipped.conditions] == ["is_manager"]  # shown without what it would require
     applied = _node(got[("S2", "by_role")], "as_staff")
     assert [(c.id, c.met) for c in applied.conditions] == [("is_staff", True), ("staff_course", False)]
+
+
+# --- typos that would otherwise load and silently never match ------------------------------------
+
+GAP_HEAD = """policy:
+  id: gaps
+  municipality: {ja: 例示町, en: Example}
+  title: {ja: 例示, en: Example}
+  source: {document: 例示町方針}
+catalogues:
+  course:
+    security_basics: {ja: 情報セキュリティ研修}
+    dx_intro: {ja: DX入門}
+  skill:
+    it: {ja: IT}
+"""
+
+
+def _gap_problems(tmp_path, text):
+    path = tmp_path / "gaps.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleError) as e:
+        load_rule_file(path, display="rules/x.yaml")
+    return [str(p) for p in e.value.problems]
+
+
+def test_catalogue_ids_in_where_changes_except_mapping_and_placeholders_are_checked(tmp_path):
+    problems = _gap_problems(tmp_path, GAP_HEAD + """parameters:
+  courses:
+    type: list[course]
+    label: {ja: 必須研修, en: courses}
+    value: [security_basics]
+    changes:
+      - {from: 令和8年度, value: [dx_intr]}
+  gives:
+    type: mapping
+    rows: course
+    items: skill
+    label: {ja: 研修で得るスキル, en: skills from courses}
+    value:
+      security_basics: [itt]
+derived:
+  held: {kind: acquired_skills, from_training: $gives}
+certifications:
+  c:
+    label: {ja: 認定, en: Cert}
+    criterion: 必須研修を修了する。
+    validity: yearly
+    condition:
+      all:
+        - every: $courses
+          except: [dx_intr]
+          each: {text: "{lable}", exists: training, where: {course: "{key}"}}
+        - {exists: training, where: {course: security_basic}}
+        - {exists: held, where: {skill: itt}}
+""")
+    text = "\n".join(problems)
+    assert "rules/x.yaml:18:" in text and "'dx_intr' is not a course (did you mean 'dx_intro'?)" in text
+    assert "'itt' is not in the skill catalogue (did you mean 'it'?)" in text
+    assert "'except': 'dx_intr' is not in the course catalogue" in text
+    assert "unknown placeholder '{lable}'" in text and "did you mean '{label}'?" in text
+    assert "'security_basic' is not in the course catalogue (did you mean 'security_basics'?)" in text
+    assert len(problems) == len(set(problems))  # an 'each' template's problem is reported once
