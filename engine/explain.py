@@ -60,6 +60,11 @@ class Explainer:
         self.by_id = {f.id: f for f in facts}
         self.firings = firings
         self.types: dict[str, FactType] = compiled.policy.fact_types()
+        self.by_type: dict[str, list[Fact]] = {}
+        for f in facts:
+            self.by_type.setdefault(f.type, []).append(f)
+        self._explained: dict[str, ExplanationNode] = {}  # a named condition is explained once
+        self._candidates: dict[str, list[Fact]] = {}
 
     # -- decisions
     def decision(self, cert: CertificationDef, staff) -> Decision:
@@ -95,7 +100,9 @@ class Explainer:
                       criterion=node.quote, location=str(node.loc))
         if node.kind == "ref":  # transparent: the named condition itself, with this use's wording if any
             named = self.c.policy.conditions[node.ref]
-            out = self.node(named)
+            if node.ref not in self._explained:
+                self._explained[node.ref] = self.node(named)
+            out = self._explained[node.ref]
             if node.text.ja != node.id:
                 out = out.model_copy(update={"description": node.text.ja, "description_en": node.text.en})
             return out
@@ -214,10 +221,13 @@ class Explainer:
     # -- helpers
     def candidates(self, node: Node) -> list[Fact]:
         """Facts of the node's type that pass its selecting tests (equality and membership)."""
+        if node.id not in self._candidates:
+            self._candidates[node.id] = self._select(node)
+        return self._candidates[node.id]
+
+    def _select(self, node: Node) -> list[Fact]:
         out = []
-        for f in self.facts:
-            if f.type != node.fact:
-                continue
+        for f in self.by_type.get(node.fact, ()):
             if node.fact == "certification" and f.record is not None and f.record.policy != self.c.policy.id:
                 continue
             if all(self._passes(t, f, None) for t in node.where if t.op in ("eq", "ne", "in", "not_in")
@@ -230,7 +240,7 @@ class Explainer:
         exist, each with the selecting test it fails (e.g. 所属名 人事課 ∈ [情報推進課])."""
         out: list[Observation] = []
         fdefs = self.types[node.fact].fields
-        same = [f for f in self.facts if f.type == node.fact]
+        same = self.by_type.get(node.fact, [])
         literal = [t for t in node.where if t.op in ("eq", "ne") and not isinstance(t.operand, (ParamRef, BindingRef,
                                                                                               ReviewYear))]
         same = [f for f in same if all(self._passes(t, f, None) for t in literal)]  # another skill is no near miss

@@ -9,7 +9,7 @@ import json
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from facts.db import init_db
@@ -87,11 +87,11 @@ def _store(db, policy_id, fiscal_year, version, content, values, staff_count, de
                         staff_count=staff_count, decision_count=len(decisions))
         session.add(run)
         session.flush()
-        for start in range(0, len(decisions), BATCH):
-            session.add_all([DecisionRow(run_id=run.id, policy=d.policy, fiscal_year=d.fiscal_year,
-                                         staff_id=d.staff_id, certification=d.certification, outcome=d.outcome,
-                                         decision=d.model_dump_json()) for d in decisions[start:start + BATCH]])
-            session.flush()
+        for start in range(0, len(decisions), BATCH):  # plain inserts in batches: no ORM object per row
+            session.execute(insert(DecisionRow), [
+                {"run_id": run.id, "policy": d.policy, "fiscal_year": d.fiscal_year, "staff_id": d.staff_id,
+                 "certification": d.certification, "outcome": d.outcome, "decision": d.model_dump_json()}
+                for d in decisions[start:start + BATCH]])
         session.execute(update(ReviewRun).where(ReviewRun.policy == policy_id, ReviewRun.fiscal_year == fiscal_year,
                                                 ReviewRun.id != run.id).values(current=False, status="superseded"))
         run.current, run.status, run.finished_at = True, "complete", datetime.now(timezone.utc)

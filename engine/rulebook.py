@@ -33,11 +33,26 @@ class Rulebook:
         return hashlib.sha256(self.policy(policy_id).content.encode("utf-8")).hexdigest()
 
 
+_LOADED: dict[tuple, Rulebook] = {}
+
+
 def load_rulebook(rules_dir: str | Path | None = None) -> Rulebook:
+    """Every rule file of the folder, validated; reloaded whenever a file changes (the last
+    loaded version is kept per folder, keyed by the files' names, sizes and modification times)."""
     folder = Path(rules_dir or os.environ.get("NINTEI_RULES_DIR") or RULES_DIR)
+    paths = sorted(folder.glob("*.yaml"))
+    stamp = (folder.resolve(), tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths))
+    if stamp not in _LOADED:
+        if len(_LOADED) > 16:
+            _LOADED.clear()
+        _LOADED[stamp] = _load(folder, paths)
+    return _LOADED[stamp]
+
+
+def _load(folder: Path, paths: list[Path]) -> Rulebook:
     problems: list[Problem] = []
     policies: dict[str, Policy] = {}
-    for path in sorted(folder.glob("*.yaml")):
+    for path in paths:
         display = f"{folder.name}/{path.name}"
         try:
             p = load_rule_file(path, display)
