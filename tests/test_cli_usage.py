@@ -8,7 +8,7 @@ from click.testing import CliRunner
 import cli
 
 COMMANDS = [[], ["import"], ["review"], ["explain"], ["check"], ["rules"], ["rules", "list"],
-            ["rules", "show"]]
+            ["rules", "show"], ["rules", "lint"]]
 
 
 @pytest.fixture
