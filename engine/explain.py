@@ -181,7 +181,7 @@ class Explainer:
             obs = self.near_misses(node)
             missing = not obs
             if missing:
-                sought = "、".join(f"{ftype.fields[t.field].ja} {_SYM[t.op]} {VALUE_JA.get(str(t.operand), t.operand)}"
+                sought = "、".join(f"{ftype.fields[t.field].ja} {_SYM[t.op]} {self.value_ja(t.field, t.operand)}"
                                    for t in node.where if t.op in ("eq", "ne") and not isinstance(
                                        t.operand, (ParamRef, BindingRef, ReviewYear)))
                 sought_en = ", ".join(f"{ftype.fields[t.field].en} {_SYM[t.op]} {t.operand}" for t in node.where
@@ -337,6 +337,12 @@ class Explainer:
         if fl.get("nominated_for"):
             parts.append(("nominated for: " if en else "推薦区分: ") + values.get(fl["nominated_for"], fl["nominated_for"]))
         return " ".join(parts)
+
+    def value_ja(self, field: str, value: Any) -> str:
+        """A literal as a reader knows it: a catalogue's Japanese name, a role's Japanese word."""
+        if field in ("course", "skill"):
+            return f"「{self.c.policy.label(field, value)}」"
+        return VALUE_JA.get(str(value), str(value))
 
     def level_label(self, level: Any) -> str:
         for scale in self.c.policy.scales.values():

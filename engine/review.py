@@ -111,7 +111,14 @@ def stored_decisions(db, policy_id: str, fiscal_year: int, staff_id: str | None 
             q = q.where(DecisionRow.certification == certification)
         rows = session.exec(q.order_by(DecisionRow.id)).all()
     if not rows:
-        what = f"staff {staff_id}" if staff_id else "any staff"
-        raise ReviewError(f"no stored decision of policy {policy_id}, fiscal year {fiscal_year} for {what}: "
-                          f"run `review --policy {policy_id} --fiscal-year {fiscal_year}` first")
+        with Session(db) as session:
+            reviewed = session.exec(select(ReviewRun.id).where(
+                ReviewRun.current == True, ReviewRun.policy == policy_id,  # noqa: E712
+                ReviewRun.fiscal_year == fiscal_year)).first() is not None
+        if not reviewed:
+            raise ReviewError(f"方針 {policy_id} の {fiscal_year}年度の審査結果がありません: 先に "
+                              f"`nintei review --policy {policy_id} --fiscal-year {fiscal_year}` を実行してください")
+        what = f"職員 {staff_id}" + (f" の認定区分 {certification}" if certification else "")
+        raise ReviewError(f"{what} の判定は、方針 {policy_id} の {fiscal_year}年度の審査にありません"
+                          f"（{fiscal_year}年度の職員名簿にいない職員か、方針にない認定区分です）")
     return [Decision.model_validate_json(r.decision) for r in rows]

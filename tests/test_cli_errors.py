@@ -33,4 +33,6 @@ def test_unknown_policy_and_unknown_staff_exit_1(tmp_path):
     assert r.exit_code == 1 and "mooka" in r.stderr and "moka" in r.stderr
     assert runner.invoke(main, ["--db", db, "review", "--policy", "moka", "--fiscal-year", "2025"]).exit_code == 0
     r = runner.invoke(main, ["--db", db, "explain", "99999", "--policy", "moka", "--fiscal-year", "2025"])
-    assert r.exit_code == 1 and "99999" in r.stderr
+    assert r.exit_code == 1 and "職員 99999 の判定は" in r.stderr and "職員名簿にいない" in r.stderr
+    r = runner.invoke(main, ["--db", db, "explain", "11001", "--policy", "moka", "--fiscal-year", "2026"])
+    assert r.exit_code == 1 and "2026年度の審査結果がありません" in r.stderr and "nintei review" in r.stderr
