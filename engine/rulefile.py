@@ -11,7 +11,6 @@ import difflib
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+
+from facts.aliases import match_courses, norm
 
 from .errors import Problem, RuleError
 from .facttypes import BASE_TYPES, DERIVED_KINDS, DOMAINS, ORDERED, FactType, FieldDef, domain_of
@@ -249,6 +250,7 @@ class Policy:
     scales: dict[str, Scale] = field(default_factory=dict)
     catalogue: dict[str, dict[str, CatalogueEntry]] = field(default_factory=dict)  # kind -> id -> entry
     conditions: dict[str, Node] = field(default_factory=dict)  # named conditions (ref)
+    _resolved: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
     def certification(self, cert_id: str) -> CertificationDef:
         for c in self.certifications:
@@ -273,28 +275,20 @@ class Policy:
         return (entry.en or entry.id) if lang == "en" else entry.ja
 
     def resolve(self, kind: str, name: str) -> str | None:
-        """The catalogue id a recorded name stands for: the id, Japanese name or an alias
-        (NFKC, spaces and case ignored); failing these, the one entry whose name contains it.
-        None when nothing or several entries fit (the importer rejects the ambiguous ones)."""
+        """The catalogue id a recorded name stands for, matched as the importer matches course
+        names (facts.aliases.match_courses: id, name or alias, else the one entry whose name
+        contains it); None when nothing or several entries fit (the importer rejects those)."""
         entries = self.catalogue.get(kind)
         if not entries or name is None:
             return None
-        key = _norm(name)
-        exact = [cid for cid, e in entries.items() if key in {_norm(cid), *(_norm(n) for n in e.names())}]
-        if len(exact) == 1:
-            return exact[0]
-        if exact or len(key) < 2:
-            return None
-        partial = [cid for cid, e in entries.items() if any(key in _norm(n) for n in e.names())]
-        return partial[0] if len(partial) == 1 else None
-
+        key = (kind, name)  # records repeat the same few names: match each once
+        if key not in self._resolved:
+            found = match_courses(name, {cid: e.names() for cid, e in entries.items()})
+            self._resolved[key] = found[0] if len(found) == 1 else None
+        return self._resolved[key]
 
 
 # ---------------------------------------------------------------- loading
-
-
-def _norm(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
 
 
 def _suggest(name: str, choices) -> str:
@@ -479,7 +473,7 @@ class _Loader:
                 entry = CatalogueEntry(str(cid), str(spec["ja"]), str(spec.get("en") or ""),
                                        str(spec["provider"]) if spec.get("provider") else None,
                                        tuple(str(a) for a in aliases))
-                for name in {_norm(cid), *(_norm(n) for n in entry.names())}:
+                for name in {norm(cid), *(norm(n) for n in entry.names())}:
                     if name in seen and seen[name] != cid:
                         self.err(eloc, f"{kind} '{cid}': the name '{name}' also names '{seen[name]}'")
                     seen[name] = str(cid)
