@@ -118,7 +118,7 @@ def _stratum(node: Node, policy: Policy, seen: frozenset = frozenset()) -> int:
         return _stratum(policy.certification(node.certified).condition, policy, seen | {node.certified})
     if node.kind == "ref":
         return _stratum(policy.conditions[node.ref], policy, seen)
-    kids = node.every.variants and [c for _, v in node.every.variants for c in v.children] if node.every else node.children
+    kids = [c for _, v in node.every.variants for c in v.children] if node.every else node.children
     return max((_stratum(c, policy, seen) for c in kids), default=0)
 
 

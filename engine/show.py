@@ -87,12 +87,17 @@ class _Shower:
                               f" (${node.flag.name}; {self.t('この条件は値が', 'met when it is')} {node.flag_is}"
                               f"{self.t(' のとき満たす', '')})")
         elif node.kind == "at_least":
-            need = node.count if isinstance(node.count, int) else self.p.parameters[node.count.name].value_for(self.year)[0]
+            need = self.count(node)
             self.lines.append(f"{pad}    {self.t(f'{need} 個以上', f'at least {need} of')}:")
         for c in self._children(node):
             self.node(c, depth + 1)
         if node.with_ is not None:
             self.node(node.with_, depth + 1)
+
+    def count(self, node: Node) -> int:
+        if isinstance(node.count, ParamRef):
+            return self.p.parameters[node.count.name].value_for(self.year)[0]
+        return node.count
 
     def _children(self, node: Node) -> list[Node]:
         return node.expanded(self.year) if node.kind in ("all", "any", "not", "every", "at_least") else []
@@ -101,7 +106,7 @@ class _Shower:
         pad = "  " * depth
         line = self.tests(node)
         if node.kind == "at_least":
-            need = node.count if isinstance(node.count, int) else self.p.parameters[node.count.name].value_for(self.year)[0]
+            need = self.count(node)
             line += self.t(f"（{node.run_field} が異なる記録が {need} 件以上）", f" ({need} or more with different {node.run_field})")
         self.lines.append(f"{pad}  {line}")
 

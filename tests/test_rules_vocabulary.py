@@ -86,8 +86,9 @@ def _assert_problem(problems, line: int, *fragments: str) -> None:
 # ---------------------------------------------------------------- 1. a policy writer's mistakes
 
 
-def test_unknown_table_column_in_every_is_located_with_did_you_mean(tmp_path):
-    text = HEAD + """
+def _matrix_rule(dx_intro_row: str, column: str) -> str:
+    """A two-column training plan and a certification needing every ● of one column."""
+    return HEAD + f"""
 parameters:
   matrix:
     type: table
@@ -96,40 +97,26 @@ parameters:
     label: 研修計画
     value:
       security_basics: [●, ●]
-      dx_intro: [-, ●]
+      dx_intro: {dx_intro_row}
 
-""" + CERT + """\
+""" + CERT + f"""\
       every: $matrix
-      column: advisr
+      column: {column}
       values: [●]
       each:
         exists: training
-        where: {course: "{key}"}
+        where: {{course: "{{key}}"}}
 """
+
+
+def test_unknown_table_column_in_every_is_located_with_did_you_mean(tmp_path):
+    text = _matrix_rule("[-, ●]", "advisr")
     _assert_problem(_problems(tmp_path, text), _line(text, "column: advisr"),
                     "column", "matrix", "did you mean 'advisor'?")
 
 
 def test_table_row_with_the_wrong_number_of_cells(tmp_path):
-    text = HEAD + """
-parameters:
-  matrix:
-    type: table
-    rows: course
-    columns: [manager, advisor]
-    label: 研修計画
-    value:
-      security_basics: [●, ●]
-      dx_intro: [-, ●, ●]
-
-""" + CERT + """\
-      every: $matrix
-      column: advisor
-      values: [●]
-      each:
-        exists: training
-        where: {course: "{key}"}
-"""
+    text = _matrix_rule("[-, ●, ●]", "advisor")
     _assert_problem(_problems(tmp_path, text), _line(text, "dx_intro: [-, ●, ●]"),
                     "matrix", "row 'dx_intro'", "needs 2 cells")
 
