@@ -55,14 +55,12 @@ class Firings:
     met: set[str] = field(default_factory=set)
     held: set[str] = field(default_factory=set)
     outcomes: set[str] = field(default_factory=set)
-    errors: list[BaseException] = field(default_factory=list)
 
     def reset(self) -> None:
         self.items.clear()
         self.met.clear()
         self.held.clear()
         self.outcomes.clear()
-        self.errors.clear()
 
     def of(self, node_id: str, *kinds: str) -> list[Firing]:
         return [f for f in self.items if f.node == node_id and (not kinds or f.kind in kinds)]
@@ -187,13 +185,19 @@ class _Builder:
         return {"$" + _DOP[test.op]: {test.field: value}}
 
     def pattern(self, node: Node, drop_bindings: bool = False, extra: list | None = None) -> dict:
-        parts: list[dict] = [{"t": node.fact}]
+        """A pattern: the fact type, then every test that refers to another pattern of the rule (a
+        binding, the previous year of a run), then the fact's own tests. durable_rules evaluates a
+        join's tests in sequence and stops at the end of the first nested ``$or`` / ``$and`` group:
+        a cross-pattern test after one would never be evaluated (../shared/notes/durable-rules.md)."""
+        joins = list(extra or [])
+        own: list[dict] = []
         for t in node.where:
             e = self.test_expr(node.fact, t, drop_bindings)
             if e is not None:
-                parts.append(e)
-        parts.extend(extra or [])
-        return {"$and": parts}
+                (joins if isinstance(t.operand, BindingRef) else own).append(e)
+        if joins and not own:  # a joined pattern with no test of its own crashes durable_rules
+            own.append({"$ex": {"id": 1}})
+        return {"$and": [{"t": node.fact}, *joins, *own]}
 
     @staticmethod
     def met(node_id: str) -> dict:
@@ -209,24 +213,20 @@ class _Builder:
         firings = self.c.firings
         roots = {v: k for k, v in self.c.roots.items()}
 
-        def run(c) -> None:
-            try:
-                matched = {name: fact["id"] for name, fact in c._m.items()}
-                firings.items.append(Firing(kind, node, matched, alt))
-                if kind in ("leaf", "met") and node not in firings.met:
-                    firings.met.add(node)
-                    c.assert_fact({"t": MET, "node": node, "id": f"{MET}/{node}"})
-                    cert = roots.get(node)
-                    if cert is not None and cert not in firings.outcomes:
-                        firings.outcomes.add(cert)
-                        c.assert_fact({"t": OUTCOME, "cert": cert, "id": f"{OUTCOME}/{cert}"})
-                elif kind == "held" and node not in firings.held:
-                    firings.held.add(node)
-                    if node not in firings.outcomes:
-                        firings.outcomes.add(node)
-                        c.assert_fact({"t": OUTCOME, "cert": node, "id": f"{OUTCOME}/{node}"})
-            except BaseException as e:  # durable_rules would swallow it
-                firings.errors.append(e)
+        def run(matched: dict, assert_fact) -> None:
+            firings.items.append(Firing(kind, node, {name: fact["id"] for name, fact in matched.items()}, alt))
+            if kind in ("leaf", "met") and node not in firings.met:
+                firings.met.add(node)
+                assert_fact({"t": MET, "node": node, "id": f"{MET}/{node}"})
+                cert = roots.get(node)
+                if cert is not None and cert not in firings.outcomes:
+                    firings.outcomes.add(cert)
+                    assert_fact({"t": OUTCOME, "cert": cert, "id": f"{OUTCOME}/{cert}"})
+            elif kind == "held" and node not in firings.held:
+                firings.held.add(node)
+                if node not in firings.outcomes:
+                    firings.outcomes.add(node)
+                    assert_fact({"t": OUTCOME, "cert": node, "id": f"{OUTCOME}/{node}"})
 
         return run
 
@@ -239,7 +239,7 @@ class _Builder:
                 held = {"$and": [{"t": "certification"},  # this policy's only (engine/derive.py)
                                  {"certification": cert.id}, {"$lt": {"fiscal_year": self.c.fiscal_year}}]}
                 self.add(f"{cert.id}#held", [{"m": held}], "held", cert.id)
-        noop = (lambda c: None) if with_actions else "noop"
+        noop = (lambda matched, assert_fact: None) if with_actions else "noop"
         self.out["_session"] = {"all": [{"m": {"t": "_session"}}], "run": noop}
         for t in list(self.types) + list(META_TYPES):
             self.out[f"_sink_{t}"] = {"all": [{"m": {"t": t}}, {"z": {"t": NEVER}}], "run": noop}

@@ -69,7 +69,7 @@ def run_review(db, policy_id: str, fiscal_year: int, rules_dir=None,
                                   {**rec.fields(), "fiscal_year": rec.fiscal_year}, rec))
         compiled.firings.reset()
         durable_seam.judge(compiled.name, staff.staff_id, [f.durable(types[f.type]) for f in facts],
-                           compiled.stages, compiled.firings.errors)
+                           compiled.stages)
         explainer = Explainer(compiled, facts, compiled.firings)
         decisions.extend(explainer.decision(c, staff) for c in policy.certifications)
         if progress:

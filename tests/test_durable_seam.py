@@ -1,0 +1,169 @@
+"""durable_rules behind the seam: the edges that once decided real reviews wrongly (issue 13).
+
+Each test states a fact about durable_rules that the seam or the compiler has to work around, and
+checks the workaround through the real C engine."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import durable.engine
+import pytest
+
+from engine import durable_seam
+from engine.compile import compile_policy
+from engine.rulefile import load_rule_file
+from engine.review import run_review
+from facts.db import get_engine, init_db
+from facts.importer import import_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _fired(name: str, second: dict) -> list[tuple[str, str]]:
+    """Two facts, L (leader, 2025) and M (member, 2025), and a join: b = the leader, x = ``second``."""
+    fired: list[tuple[str, str]] = []
+    noop = lambda m, a: None  # noqa: E731
+    rules = {"r": {"all": [{"b": {"$and": [{"t": "p"}, {"role": "leader"}]}}, {"x": second}],
+                   "run": lambda m, a: fired.append((m["b"]["id"], m["x"]["id"]))},
+             "_session": {"all": [{"m": {"t": "_session"}}], "run": noop},
+             "_sink": {"all": [{"m": {"t": "p"}}, {"z": {"t": "_never"}}], "run": noop}}
+    durable_seam.ensure_ruleset(name, lambda: rules)
+    durable_seam.judge(name, "test", [{"t": "p", "id": "L", "role": "leader", "y": 2025},
+                                      {"t": "p", "id": "M", "role": "member", "y": 2025}], 0)
+    return fired
+
+
+def test_durable_rules_skips_a_join_test_placed_after_a_nested_or():
+    """The bug behind dx_expert granted on a different led year: ``y < b.y`` after an ``$or`` is
+    never evaluated, so M (2025) joins L (2025). Placed first, the test holds."""
+    either = {"$or": [{"role": "member"}, {"role": "leader"}]}
+    before = {"$lt": {"y": {"b": "y"}}}
+    assert _fired("seam_or_first", {"$and": [{"t": "p"}, either, before]}) == [("L", "M")]  # durable's bug
+    assert _fired("seam_join_first", {"$and": [{"t": "p"}, before, either]}) == []
+
+
+def test_the_compiler_puts_every_join_test_before_the_patterns_own_tests():
+    compiled = compile_policy(load_rule_file(ROOT / "rules" / "moka.yaml"), 2025)
+    rules = json.loads(compiled.definition_json)
+    joined = 0
+    for rule in rules.values():
+        for pattern in rule["all"]:
+            (name, expr), = pattern.items()
+            parts = expr.get("$and", []) if isinstance(expr, dict) else []
+            kinds = ["join" if any(k in json.dumps(p) for k in ('"b_', '"p0"', '"$l"')) else "own" for p in parts[1:]]
+            if "join" in kinds:
+                joined += 1
+                assert kinds == sorted(kinds, key=lambda k: k != "join"), (name, parts)
+    assert joined >= 2  # dx_expert's two alternatives
+
+
+JOIN_ONLY = textwrap.dedent("""\
+    policy:
+      id: joinonly
+      municipality: {ja: 試験市, en: Test City}
+      title: {ja: 試験, en: test}
+      source: {document: 試験用の方針}
+    certifications:
+      again:
+        label: {ja: 再任, en: again}
+        criterion: 翌年度以降もリーダーとして参加する。
+        validity: yearly
+        condition:
+          id: led
+          text: {ja: リーダーとして参加し、その後の年度にも参加している, en: led and took part in a later year}
+          exists: project
+          as: led
+          where: {role: leader}
+          with:
+            id: later
+            text: {ja: その後の年度の参加, en: a later year}
+            exists: project
+            where: {fiscal_year: {gt: led.fiscal_year}}
+    """)
+
+
+RAW_JOIN = textwrap.dedent("""
+    import sys; sys.path.insert(0, {root!r})
+    from engine import durable_seam
+    noop = lambda m, a: None
+    rules = {{"r": {{"all": [{{"b": {{"$and": [{{"t": "p"}}, {{"role": "leader"}}]}}}}, {{"x": {{"$and": {x}}}}}], "run": noop}},
+             "_s": {{"all": [{{"m": {{"t": "_session"}}}}], "run": noop}},
+             "_sink": {{"all": [{{"m": {{"t": "p"}}}}, {{"z": {{"t": "_never"}}}}], "run": noop}}}}
+    durable_seam.ensure_ruleset("raw", lambda: rules)
+    durable_seam.judge("raw", "x", [{{"t": "p", "id": "L", "role": "leader", "y": 2025}},
+                                    {{"t": "p", "id": "M", "role": "member", "y": 2025}}], 0)
+    print("ok")
+""")
+
+
+def _child(script: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+
+
+def test_durable_rules_crashes_on_a_joined_pattern_with_no_test_of_its_own():
+    """Why the compiler gives every joined pattern a test of its own (``$ex id``): without one,
+    durable_rules dies with SIGSEGV. In child processes, so that a crash fails a test, not pytest."""
+    join = '{"$lt": {"y": {"b": "y"}}}'
+    assert _child(RAW_JOIN.format(root=str(ROOT), x=f'[{{"t": "p"}}, {join}]')).returncode == -11
+    guarded = _child(RAW_JOIN.format(root=str(ROOT), x=f'[{{"t": "p"}}, {join}, {{"$ex": {{"id": 1}}}}]'))
+    assert guarded.returncode == 0 and guarded.stdout.strip() == "ok", guarded.stderr
+
+
+def test_a_joined_condition_whose_inner_pattern_only_joins(tmp_path):
+    """A ``with`` whose inner pattern has no test but the join compiles with a test of its own and
+    judges the same record correlation (and a crash would fail the test, not pytest)."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "joinonly.yaml").write_text(JOIN_ONLY, encoding="utf-8")
+    script = textwrap.dedent(f"""
+        import sys; sys.path.insert(0, {str(ROOT)!r})
+        from pathlib import Path
+        from engine import durable_seam
+        from engine.compile import compile_policy
+        from engine.rulefile import load_rule_file
+        c = compile_policy(load_rule_file(Path({str(tmp_path / 'rules' / 'joinonly.yaml')!r})), 2025)
+        durable_seam.ensure_ruleset(c.name, c.build)
+        for later in (2024, 2025):
+            c.firings.reset()
+            durable_seam.judge(c.name, "x", [
+                {{"t": "project", "id": "a", "staff_id": "x", "fiscal_year": 2024, "project_id": "P", "role": "leader"}},
+                {{"t": "project", "id": "b", "staff_id": "x", "fiscal_year": later, "project_id": "Q", "role": "member"}}],
+                c.stages)
+            print(later, "led" in c.firings.met)
+    """)
+    out = _child(script)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["2024", "False", "2025", "True"]
+    later = [p for rule in json.loads(c_json(tmp_path)).values() for p in rule["all"] if "x0" in p]
+    assert later and all(p["x0"]["$and"][-1] == {"$ex": {"id": 1}} for p in later)
+
+
+def c_json(tmp_path) -> str:
+    return compile_policy(load_rule_file(tmp_path / "rules" / "joinonly.yaml"), 2025).definition_json
+
+
+@pytest.fixture(scope="module")
+def goka(tmp_path_factory):
+    db = get_engine(f"sqlite:///{tmp_path_factory.mktemp('goka')}/n.db")
+    init_db(db)
+    import_paths(db, [ROOT / "facts" / "samples" / "goka"])
+    return db
+
+
+def _outcomes(result):
+    return [(d.staff_id, d.certification, d.outcome, d.explanation.model_dump_json()) for d in result.decisions]
+
+
+def test_a_stall_in_the_middle_of_a_staff_members_actions_changes_nothing(goka, monkeypatch):
+    """durable's Python layer ended an action chain silently once 10 s of wall-clock time had passed
+    (a long GC pause on a loaded machine, a clock step): the rest of that staff member's firings were
+    lost and the review stopped (``internal: on_staff_track: durable_rules decided met=False``).
+    The seam reads no clock: with durable's clock jumping 11 s at every reading, nothing changes."""
+    before = _outcomes(run_review(goka, "goka", 2025))
+    real = durable.engine._unix_now
+    jumps = iter(range(10**9))
+    monkeypatch.setattr(durable.engine, "_unix_now", lambda: real() + 11 * next(jumps))
+    assert _outcomes(run_review(goka, "goka", 2025)) == before
