@@ -41,14 +41,17 @@ Decisions taken where the documents are silent (each one a reading of the policy
     because records are missing, so is the `certified` node. X's inner conditions are not copied into
     the asking certification's `met`.
  7. `held`: validity permanent and a certification record of this policy with fiscal_year < Y
-    (imported history or earlier_grants). A history row of the review year itself does not make it
+    (imported history or earlier_grants; the policy may be written as the municipality's Japanese
+    name and the certification as its Japanese label, as fact-records.md allows). A history row of the review year itself does not make it
     held (nor does it count for `certified X`); it is still a `certification` fact.
  8. `exists ... as/with`: the node is met when one fact passes its tests AND the inner condition
     holds for that same fact. In `met`, an inner node is met when it held for some fact that passed
     the outer tests (so order of facts never matters); inner nodes of a condition whose outer tests
     no fact passes are not evaluated and not listed.
  9. A held certification's condition is still evaluated, so its `met` shows today's facts.
-10. Text comparisons are after NFKC and trimming (department names of a parameter list vs the
+10. `cases`: a case whose `when` is not met is not met and its `then` is not evaluated (a case that
+    does not apply lacks nothing, so nothing under it is reported missing or listed in `met`).
+11. Text comparisons are after NFKC and trimming (department names of a parameter list vs the
     roster); a blank field equals only null (in an `in` list), is `ne` anything else, and fails
     every ordering. Ordering on a scale field compares positions; a level off the scale fails.
 """
@@ -141,8 +144,11 @@ class _Judge:
         self.policy, self.fy, self.staff, self.year = policy, fiscal_year, staff, year
         self.participants = participants
         self.types = policy.fact_types()
-        self.granted = [c for c in [*staff.certifications, *earlier]
-                        if c.policy == policy.id and c.staff_id == staff.staff_id and c.fiscal_year <= fiscal_year]
+        labels = {c.label.ja: c.id for c in policy.certifications}
+        self.granted = [{**c.fields(), "policy": policy.id, "certification": labels.get(c.certification, c.certification)}
+                        for c in [*staff.certifications, *earlier]
+                        if c.policy in (policy.id, policy.municipality.ja) and c.staff_id == staff.staff_id
+                        and c.fiscal_year <= fiscal_year]
         self.facts: dict[str, list[dict]] = {}
         self.decisions: dict[str, tuple[RefDecision, bool | None]] = {}
         self.named: dict[str, tuple[bool | None, dict]] = {}
@@ -160,7 +166,7 @@ class _Judge:
             states: dict[str, bool | None] = {}
             state = self.eval(cert.condition, {}, states)
             held = cert.validity == "permanent" and any(
-                g.certification == cert_id and g.fiscal_year < self.fy for g in self.granted)
+                g["certification"] == cert_id and g["fiscal_year"] < self.fy for g in self.granted)
             outcome = "held" if held else "certified" if state is True else "not_certified"
             decision = RefDecision(outcome, {k: v is True for k, v in states.items()},
                                    frozenset(k for k, v in states.items() if v is None))
@@ -172,7 +178,9 @@ class _Judge:
         kind = node.kind
         if kind in ("all", "every"):
             state = _and([self.eval(c, bound, out) for c in node.expanded(self.fy)])
-        elif kind == "any":  # cases too: an any of all[when, then]
+        elif kind == "any" and node.cases:  # any of all[when, then]; a case not applying lacks nothing
+            state = _or([self.case(c, bound, out) for c in node.children])
+        elif kind == "any":
             state = _or([self.eval(c, bound, out) for c in node.children])
         elif kind == "not":
             state = _not(self.eval(node.children[0], bound, out))
@@ -193,6 +201,14 @@ class _Judge:
             state = self.param(node.flag.name) == node.flag_is
         else:
             raise ValueError(f"unknown condition kind {kind!r} at {node.loc}")
+        _note(out, node.id, state)
+        return state
+
+    def case(self, node: Node, bound: dict, out: dict) -> bool | None:
+        when, then = node.children
+        state = self.eval(when, bound, out)
+        if state is not False:
+            state = _and([state, self.eval(then, bound, out)])
         _note(out, node.id, state)
         return state
 
@@ -270,7 +286,7 @@ class _Judge:
         if kind == "staff":
             return [self.staff.staff.fields()]
         if kind == "certification":
-            return [c.fields() for c in self.granted]
+            return self.granted
         if kind == "training":
             return [{**t.fields(), "course": self.course(t.course), "course_name": t.course}
                     for t in self.records("trainings")]

@@ -101,6 +101,16 @@ def test_moka_expert_from_history_and_held_permanent():
     assert judge("moka", leader, year, earlier_grants=[grant])["dx_expert"].outcome == "held"
 
 
+def test_history_may_name_the_municipality_and_the_label():
+    history = [Certification(provenance=src(), staff_id="90001", policy="真岡市", certification="DXアドバイザー",
+                             fiscal_year=2022),
+               Certification(provenance=src(), staff_id="90001", policy="moka", certification="dx_specialist",
+                             fiscal_year=2025)]  # of the review year itself: not an earlier grant
+    got = judge("moka", person("90001", certifications=history))
+    assert got["dx_advisor"].outcome == "held"
+    assert got["dx_specialist"].outcome == "not_certified"
+
+
 def test_moka_specialist_needs_consecutive_years():
     leader, year = moka_case([(2022, "P1", 3.8, 4.0), (2023, "P2", 4.0, 4.0)])
     assert judge("moka", leader, year)["dx_specialist"].outcome == "certified"
@@ -262,6 +272,18 @@ def test_oyama_skill_by_japanese_name_and_it_literacy_by_date():
     assert judge("oyama", me)["it_literacy"].outcome == "not_certified"  # yearly: never held
 
 
+def test_oyama_skill_record_without_level_is_records_missing_and_other_cases_lack_nothing():
+    general = {"dx_promotion": "c", "data_literacy": "c", "data_analysis": "c", "service_design": "c",
+               "info_security": "b"}
+    skills = [skill("12030", 2025, k, v, "所属長", policy="oyama") for k, v in general.items()]
+    skills.append(Skill.model_construct(provenance=src(), staff_id="12030", fiscal_year=2025, framework="oyama",
+                                        skill="it", level=None, assessor="所属長"))  # no level: incomplete
+    got = judge("oyama", person("12030", skills=skills))["skill_standard"]
+    assert got.outcome == "not_certified"
+    assert got.missing == {"general_skills.it", "general_skills", "role_general", "skill_standard_by_role"}
+    assert got.met["role_manager"] is False and "manager_skills" not in got.met
+
+
 # ---------------------------------------------------------------- tarumizu
 
 def test_tarumizu_courses_by_japanese_name_and_nomination():
@@ -287,6 +309,11 @@ def test_kakamigahara_skill_from_training():
     got = judge("kakamigahara", person("41010", skills=skills, trainings=mindup))
     assert got["general"].outcome == "certified"
     assert got["general"].met["general_skill_set.dx_knowledge"] is True
+    unsure = [*skills[1:], Skill.model_construct(provenance=src(), staff_id="41010", fiscal_year=2024,
+                                                  framework="kakamigahara", skill="ict_knowledge", level=None)]
+    got = judge("kakamigahara", person("41010", skills=unsure, trainings=mindup))
+    assert got["general"].outcome == "not_certified"
+    assert got["general"].missing == {"general_skill_set.ict_knowledge", "general_skill_set", "general"}
     late = [Training(provenance=src(), staff_id="41010", course="DXマインドアップ研修", completed_on=date(2026, 4, 1))]
     got = judge("kakamigahara", person("41010", skills=skills, trainings=late))
     assert got["general"].outcome == "not_certified"
