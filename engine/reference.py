@@ -28,7 +28,8 @@ Decisions taken where the documents are silent (each one a reading of the policy
     for a member's project-year). Members are the participants (project rows of the same project and
     fiscal year) other than the leader, as far as `year` holds them: YearFacts keeps the records of
     the review year's roster only, so a participant who has since left is not known as a member and
-    their post_project score is left out (see `participants` to supply them).
+    their post_project score is left out unless `participants` supplies them
+    (participants_of(load_year(db, y) for the earlier years)).
  4. latest_assessment: per skill (catalogue id via Policy.resolve), the records of the latest fiscal
     year <= Y; of those the highest level on the scale; on a tie an independent assessor wins.
     `independent`: an assessor is recorded and is neither the staff id nor the person's name; a blank
