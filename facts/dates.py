@@ -9,6 +9,7 @@ located problem.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime
@@ -31,6 +32,12 @@ _FY_WAREKI = re.compile(rf"^{_ERA}\s*{_NUM}\s*(?:年度|年)?$")
 
 DATE_EXAMPLES = "2025-06-30, 2025/6/30, 令和7年6月30日, R7.6.30"
 YEAR_EXAMPLES = "2025, R7, 令和7, 令和7年度"
+
+
+def check_finite(value: object) -> None:
+    """A number must be finite: ``nan``, ``inf`` (JSON ``NaN``/``Infinity``, a float cell) never are."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"'{value}' は有限の数値ではありません (nan や inf は使えません)")
 
 
 def _text(value: object) -> str:
@@ -64,6 +71,7 @@ def parse_date(value: object) -> date:
         return value.date()
     if isinstance(value, date):
         return value
+    check_finite(value)
     text = _text(value)
     if m := _ISO.match(text) or _KANJI.match(text):
         return _make_date(text, int(m[1]), int(m[2]), int(m[3]))
@@ -81,6 +89,7 @@ def parse_fiscal_year(value: object) -> int:
     """A fiscal year from ``2025``, ``"2025"``, ``R7``, ``令和7``, ``令和7年度``, ``平成31年度``..."""
     if isinstance(value, bool):
         raise ValueError(f"'{value}' は年度として読めません (例: {YEAR_EXAMPLES})")
+    check_finite(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):

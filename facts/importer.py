@@ -9,6 +9,7 @@ importing the same file again stores nothing new, and a changed value under a st
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -99,10 +100,24 @@ def _validate(tables: list[RawTable], problems: list[Problem]) -> list[_Row]:
         for number, values in table.rows:
             source = table.source(number)
             try:
-                rows.append(_Row(model.model_validate({**values, "provenance": source}), table))
+                record = model.model_validate({**values, "provenance": source})
             except ValidationError as exc:
                 problems.extend(_problems(exc, str(source), table))
+                continue
+            found = _non_finite(record, str(source), table)
+            if found:  # the field validators reject these; a guard for any field they miss
+                problems.extend(found)
+            else:
+                rows.append(_Row(record, table))
     return rows
+
+
+def _non_finite(record: Record, where: str, table: RawTable) -> list[Problem]:
+    """Numbers that are not finite (nan, inf) in a validated record: never stored."""
+    return [Problem(where, f"'{value}' は有限の数値ではありません (nan や inf は使えません)",
+                    column=table.header(name))
+            for name, value in record.fields().items()
+            if isinstance(value, float) and not math.isfinite(value)]
 
 
 def _problems(exc: ValidationError, where: str, table: RawTable) -> list[Problem]:

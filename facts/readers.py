@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -24,6 +25,11 @@ from facts.records import RECORD_TYPES, Source, data_fields
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".jsonl": "jsonl",
             ".ndjson": "jsonl"}
 RECORD_TYPE_COLUMNS = {"record_type", "記録種別"}
+MAX_CELL_BYTES = 1 << 20  # a cell over 1 MiB (UTF-8) is never accepted
+# JSON: an array of records of values ([{"列名": 値}]); one level more is reported per value
+# ("値は文字・数値にしてください"); anything deeper is refused before it is parsed.
+MAX_JSON_DEPTH = 3
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},]')
 
 
 @dataclass
@@ -86,6 +92,15 @@ def _ignored(relative: Path) -> bool:
             or relative.suffix.lower() in {".md", ".txt"})
 
 
+def _too_big(value: Any) -> bool:
+    return isinstance(value, str) and len(value) > MAX_CELL_BYTES // 4 and len(
+        value.encode("utf-8", "surrogatepass")) > MAX_CELL_BYTES
+
+
+def _too_big_problem(where: str, column: str | None) -> Problem:
+    return Problem(where, "値が大きすぎます (1 つのセルは 1 MiB まで)", column=column)
+
+
 def _value(value: Any) -> Any:
     if isinstance(value, str):
         value = clean(value)
@@ -106,8 +121,17 @@ def _read_csv(path: Path, name: str, result: ReadResult) -> None:
     else:
         result.problems.append(Problem(name, "文字コードを読めません (UTF-8 か Shift_JIS/CP932 で保存してください)"))
         return
-    grid = list(csv.reader(io.StringIO(text, newline="")))
-    _read_grid(name, None, record_type_for(path.stem), grid, result)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # cells over 1 MiB are reported per row below
+    try:
+        grid = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        result.problems.append(Problem(name, f"CSV として読めません ({exc})"))
+        return
+    finally:
+        csv.field_size_limit(limit)
+    _read_grid(name, None, record_type_for(path.stem), grid[0] if grid else [], enumerate(grid[1:], start=2),
+               result)
 
 
 def _read_xlsx(path: Path, name: str, result: ReadResult) -> None:
@@ -117,21 +141,64 @@ def _read_xlsx(path: Path, name: str, result: ReadResult) -> None:
         result.problems.append(Problem(name, f"Excel ファイルとして読めません ({exc})"))
         return
     try:
-        sheets = book.worksheets
         by_file = record_type_for(path.stem)
-        for sheet in sheets:
-            grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+        for sheet in book.worksheets:
             default = record_type_for(sheet.title) or by_file
-            _read_grid(name, sheet.title, default, grid, result)
+            header = _xlsx_header(name, sheet, result)
+            if header is not None:
+                _read_grid(name, sheet.title, default, header, _xlsx_rows(name, sheet, len(header), result), result)
     finally:
         book.close()
 
 
+def _xlsx_header(name: str, sheet: Any, result: ReadResult) -> list[Any] | None:
+    """Row 1 up to its last non-empty cell (None: nothing to read). Reading stops at the last
+    header column, so a stray cell far to the right (or a dimension of A1:XFD1048576) cannot make
+    every row 16,384 cells wide."""
+    try:
+        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        header = list(first)
+        while header and _value(header[-1]) is None:
+            header.pop()
+        if header:
+            return header
+        for number, cells in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+            if any(_value(v) is not None for v in cells):
+                result.problems.append(Problem(str(Source(file=name, sheet=sheet.title, row=1)), (
+                    f"1行目に見出しがありません ({number}行目に値があります)")))
+                break
+    except Exception as exc:  # openpyxl raises ValueError & co. for a cell it cannot read
+        result.problems.append(Problem(str(Source(file=name, sheet=sheet.title, row=1)), _cell_error(exc)))
+    return None
+
+
+def _xlsx_rows(name: str, sheet: Any, width: int, result: ReadResult) -> Iterator[tuple[int, tuple]]:
+    """Rows 2.. as (row number, cells), streamed: blank rows cost nothing to keep."""
+    number = 1
+    try:
+        for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
+            yield number, cells
+    except Exception as exc:  # openpyxl fails on a number cell it cannot read (<v>NaN</v>, <v>INF</v>)
+        result.problems.append(Problem(str(Source(file=name, sheet=sheet.title, row=number + 1)), _cell_error(exc)))
+
+
+def _cell_error(exc: Exception) -> str:
+    literal = re.search(r"'([^']*)'$", str(exc))
+    what = f"'{literal[1]}'" if literal else str(exc)
+    return f"数値のセルの値 {what} を読めません (有限の数値にしてください: nan や inf は使えません)"
+
+
 def _read_json(path: Path, name: str, result: ReadResult) -> None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        result.problems.append(Problem(name, f"JSON として読めません ({exc})"))
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        result.problems.append(Problem(name, "文字コードを読めません (UTF-8 で保存してください)"))
+        return
+    if (deep := _too_deep(text, MAX_JSON_DEPTH)) is not None:
+        result.problems.append(Problem(str(Source(file=name, row=deep)), _DEEP))
+        return
+    data = _loads(text, name, result)
+    if data is _UNREADABLE:
         return
     if not isinstance(data, list):
         result.problems.append(Problem(name, "JSON は記録の配列 ([{...}, ...]) にしてください"))
@@ -149,23 +216,69 @@ def _read_jsonl(path: Path, name: str, result: ReadResult) -> None:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            objects.append((number, json.loads(line)))
-        except json.JSONDecodeError as exc:
-            result.problems.append(Problem(f"{name}:{number}", f"JSON として読めません ({exc.msg})"))
+        where = f"{name}:{number}"
+        if _too_deep(line, MAX_JSON_DEPTH - 1) is not None:
+            result.problems.append(Problem(where, _DEEP))
+            continue
+        item = _loads(line, where, result)
+        if item is not _UNREADABLE:
+            objects.append((number, item))
     _read_objects(name, record_type_for(path.stem), objects, result)
+
+
+_UNREADABLE = object()
+_DEEP = "JSON の入れ子が深すぎます (記録は {\"列名\": 値, ...} の形にし、値は文字か数値にしてください)"
+
+
+def _loads(text: str, where: str, result: ReadResult) -> Any:
+    """``json.loads``; what it cannot read becomes a problem at ``where`` (never an exception)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        result.problems.append(Problem(where, f"JSON として読めません ({exc.msg}: {exc.lineno}行 {exc.colno}文字目)"))
+    except ValueError:  # an integer of more than 4300 digits
+        result.problems.append(Problem(where, "JSON として読めません (桁の多すぎる数があります)"))
+    except RecursionError:  # _too_deep prevents it; a guard all the same
+        result.problems.append(Problem(where, _DEEP))
+    return _UNREADABLE
+
+
+def _too_deep(text: str, max_depth: int) -> int | None:
+    """None when no array or object in ``text`` nests deeper than ``max_depth``; else the
+    element of the top-level array (from 1) where it does. Strings are skipped, not parsed."""
+    depth = 0
+    element = 1
+    for token in _JSON_TOKEN.finditer(text):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            if depth > max_depth:
+                return element
+        elif char in "]}":
+            depth -= 1
+        elif char == "," and depth == 1:
+            element += 1
+    return None
 
 
 # --- shaping rows ---------------------------------------------------------------------------
 
-def _read_grid(file: str, sheet: str | None, default_type: str | None, grid: list[list[Any]],
-               result: ReadResult) -> None:
-    """A sheet or CSV: row 1 is the header, records from row 2; blank rows are skipped."""
-    if not grid or not any(_value(v) is not None for row in grid for v in row):
-        return  # an empty file or sheet holds no records
-    headers = [_value(h) for h in grid[0]]
+def _read_grid(file: str, sheet: str | None, default_type: str | None, header: list[Any],
+               numbered: Iterable[tuple[int, Any]], result: ReadResult) -> None:
+    """A sheet or CSV: row 1 is the ``header``, records from row 2 (``numbered``: (row, cells));
+    blank rows are skipped."""
+    if any(_too_big(h) for h in header):
+        result.problems.append(_too_big_problem(str(Source(file=file, sheet=sheet, row=1)), None))
+        return
+    headers = [_value(h) for h in header]
     rows = []
-    for number, cells in enumerate(grid[1:], start=2):
+    for number, cells in numbered:
+        big = [i for i, v in enumerate(cells) if _too_big(v)]
+        if big:  # reported, and the row left out: nothing of the file is stored
+            where = str(Source(file=file, sheet=sheet, row=number))
+            result.problems.extend(_too_big_problem(where, str(headers[i]) if i < len(headers) and
+                                                    headers[i] is not None else f"{i + 1}列目") for i in big)
+            continue
         values = [_value(v) for v in cells]
         if all(v is None for v in values):
             continue
@@ -180,6 +293,8 @@ def _read_grid(file: str, sheet: str | None, default_type: str | None, grid: lis
                 continue
             record[str(header)] = value
         rows.append((number, record))
+    if not rows and all(h is None for h in headers):
+        return  # an empty file or sheet holds no records
     _shape(file, sheet, default_type, rows, result, header_row=1,
            header_names=[str(h) for h in headers if h is not None])
 
@@ -193,6 +308,13 @@ def _read_objects(file: str, default_type: str | None, items: Iterable[tuple[int
             result.problems.append(Problem(where, "記録はオブジェクト ({\"列名\": 値, ...}) にしてください"))
             continue
         record = {}
+        if any(_too_big(k) for k in item):
+            result.problems.append(_too_big_problem(where, None))
+            continue
+        big = [k for k, v in item.items() if _too_big(v)]
+        if big:  # reported, and the record left out: nothing of the file is stored
+            result.problems.extend(_too_big_problem(where, clean(k)) for k in big)
+            continue
         for key, value in item.items():
             if isinstance(value, (dict, list)):
                 result.problems.append(Problem(where, "値は文字・数値にしてください", column=clean(key)))

@@ -9,6 +9,7 @@ sentences; :func:`facts.importer.import_paths` turns them into located problems.
 """
 from __future__ import annotations
 
+import math
 from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, ClassVar
@@ -17,7 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
 from facts.aliases import canonical, clean
-from facts.dates import fiscal_year_of, parse_date, parse_fiscal_year
+from facts.dates import check_finite, fiscal_year_of, parse_date, parse_fiscal_year
 
 SCORE_MIN = 1.0
 SCORE_MAX = 5.0
@@ -50,20 +51,44 @@ def _text(value: Any) -> Any:
     return value
 
 
-text_value = _text  # a raw cell as the text fields store it
+text_value = _text  # a raw cell as the text fields store it (never raises: also for raw rows)
+
+
+def _checked_text(value: Any) -> Any:
+    """A text field's value: a number written in its place must be finite (JSON ``NaN``, an XLSX
+    cell holding ``inf``...); ``true``/``false`` are not text."""
+    if isinstance(value, bool):
+        raise ValueError(f"'{str(value).lower()}' は文字ではありません (真偽値は使えません)")
+    check_finite(value)
+    return _text(value)
+
+
+def _id(value: Any) -> Any:
+    """An id: text, or a whole number (``1001``, ``1001.0``); ``12.5`` is not an id."""
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        raise ValueError(f"{value!r} は番号として使えません (整数ではない数値です。番号は文字か整数で書いてください)")
+    return _checked_text(value)
 
 
 def _score(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError(f"'{value}' は数値ではありません")
     if isinstance(value, str):
+        text = clean(value)
         try:
-            value = float(clean(value))
+            value = float(text)
         except ValueError:
-            raise ValueError(f"'{clean(value)}' は数値ではありません") from None
+            raise ValueError(f"'{text}' は数値ではありません") from None
+        if not math.isfinite(value):  # 'nan', 'inf', 'Infinity', '1e999'
+            raise ValueError(f"'{text}' は有限の数値ではありません (nan や inf は使えません)")
     if not isinstance(value, (int, float)):
         raise ValueError(f"'{value}' は数値ではありません")
-    number = float(value)
+    check_finite(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a JSON integer of hundreds of digits
+        raise ValueError(f"{'-' if value < 0 else ''}{len(str(abs(value)))} 桁の数は評価点の範囲 "
+                         f"{SCORE_MIN}-{SCORE_MAX} の外です") from None
     if number > SCORE_MAX:
         raise ValueError(f"{number:g} は上限 {SCORE_MAX} を超えています")
     if number < SCORE_MIN:
@@ -73,13 +98,14 @@ def _score(value: Any) -> float:
 
 def _canonical(kind: str):
     def check(value: Any) -> Any:
-        value = _text(value)
+        value = _checked_text(value)
         return canonical(kind, value) if isinstance(value, str) else value
 
     return BeforeValidator(check)
 
 
-Text = Annotated[str, BeforeValidator(_text)]
+Text = Annotated[str, BeforeValidator(_checked_text)]
+Id = Annotated[str, BeforeValidator(_id)]  # staff, project, evaluator, course... ids
 FiscalYear = Annotated[int, BeforeValidator(parse_fiscal_year)]
 Day = Annotated[date, BeforeValidator(parse_date)]
 Score = Annotated[float, BeforeValidator(_score)]
@@ -150,7 +176,7 @@ class Staff(Record):
     record_type: ClassVar[str] = "staff"
     key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "fiscal_year")
 
-    staff_id: Text
+    staff_id: Id
     fiscal_year: FiscalYear
     name: Text
     department: Text
@@ -163,9 +189,9 @@ class Project(Record):
     record_type: ClassVar[str] = "project"
     key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "fiscal_year", "project_id")
 
-    staff_id: Text
+    staff_id: Id
     fiscal_year: FiscalYear
-    project_id: Text
+    project_id: Id
     project_name: Text
     role: Canonical("project_role")
 
@@ -178,12 +204,12 @@ class Evaluation(Record):
         "fiscal_year", "project_id", "occasion", "perspective", "evaluator_id", "target_staff_id")
 
     fiscal_year: FiscalYear
-    project_id: Text
+    project_id: Id
     occasion: Canonical("occasion")
     perspective: Canonical("perspective") | None = None
-    evaluator_id: Text
+    evaluator_id: Id
     evaluator_type: Canonical("evaluator_type")
-    target_staff_id: Text | None = None
+    target_staff_id: Id | None = None
     score: Score
 
     @model_validator(mode="after")
@@ -205,8 +231,8 @@ class Training(Record):
     key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "course", "completed_on")
     date_fields: ClassVar[tuple[str, ...]] = ("completed_on",)
 
-    staff_id: Text
-    course: Text
+    staff_id: Id
+    course: Id
     completed_on: Day
     provider: Text | None = None
 
@@ -225,7 +251,7 @@ class Qualification(Record):
     key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "qualification")
     date_fields: ClassVar[tuple[str, ...]] = ("acquired_on",)
 
-    staff_id: Text
+    staff_id: Id
     qualification: Canonical("qualification")
     acquired_on: Day
 
@@ -243,12 +269,12 @@ class Skill(Record):
     record_type: ClassVar[str] = "skill"
     key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "fiscal_year", "framework", "skill", "assessor")
 
-    staff_id: Text
+    staff_id: Id
     fiscal_year: FiscalYear
-    framework: Text
-    skill: Text
+    framework: Id
+    skill: Id
     level: Canonical("skill_level")
-    assessor: Text | None = None
+    assessor: Id | None = None
 
 
 class Role(Record):
@@ -258,13 +284,13 @@ class Role(Record):
     key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "fiscal_year", "role")
     date_fields: ClassVar[tuple[str, ...]] = ("appointed_on",)
 
-    staff_id: Text
+    staff_id: Id
     fiscal_year: FiscalYear
     role: Canonical("role")
     nominated_for: Canonical("nominated_for") | None = None
     nominated_by: Text | None = None
-    recommended_by: Text | None = None
-    appointed_by: Text | None = None
+    recommended_by: Id | None = None
+    appointed_by: Id | None = None
     appointed_on: Day | None = None
 
 
@@ -274,7 +300,7 @@ class Activity(Record):
     record_type: ClassVar[str] = "activity"
     key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "fiscal_year", "kind", "detail")
 
-    staff_id: Text
+    staff_id: Id
     fiscal_year: FiscalYear
     kind: Canonical("activity_kind")
     detail: Text | None = None
@@ -286,9 +312,9 @@ class Certification(Record):
     record_type: ClassVar[str] = "certification"
     key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "policy", "certification")
 
-    staff_id: Text
-    policy: Text
-    certification: Text
+    staff_id: Id
+    policy: Id
+    certification: Id
     fiscal_year: FiscalYear
     source: Text | None = None
 

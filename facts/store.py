@@ -8,6 +8,7 @@ them by staff member in Python. Records come back as the frozen pydantic models 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterator, TypeVar
@@ -15,7 +16,7 @@ from typing import Iterator, TypeVar
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from engine.errors import ReviewError
+from engine.errors import FactError, Problem, ReviewError
 from facts.records import (
     RECORD_TYPES, Activity, Certification, Evaluation, Project, Qualification, Record, Role, Skill,
     Source, Staff, Training,
@@ -77,35 +78,88 @@ class YearFacts:
 
 
 def load_year(engine: Engine, fiscal_year: int) -> YearFacts:
-    """The roster of ``fiscal_year`` and everyone's records of that year and before."""
+    """The roster of ``fiscal_year`` and everyone's records of that year and before.
+
+    A stored value no review can use (a number that is not finite, written to the table by other
+    means than the importer, which never stores one) raises ``FactError`` naming each such record
+    and its source row: a review never starts on it."""
+    bad: list[Problem] = []
     with Session(engine) as session:
-        staff_rows = _load(session, Staff, fiscal_year)
-        roster = sorted((s for s in staff_rows if s.fiscal_year == fiscal_year), key=lambda s: s.staff_id)
-        by_staff = {s.staff_id: StaffFacts(staff=s) for s in roster}
-        for record in sorted(staff_rows, key=lambda s: s.fiscal_year):
+        year = _load_year(session, fiscal_year, bad)
+    if bad:
+        raise FactError(bad, summary=(
+            f"登録済みの事実 {len(bad)} 件に使えない値があるため、{fiscal_year}年度の審査を行えません。"
+            "次の記録の元の行を確かめ、正しい値で登録し直してください。"))
+    return year
+
+
+def _load_year(session: Session, fiscal_year: int, bad: list[Problem]) -> YearFacts:
+    staff_rows = _load(session, Staff, fiscal_year, bad)
+    roster = sorted((s for s in staff_rows if s.fiscal_year == fiscal_year), key=lambda s: s.staff_id)
+    by_staff = {s.staff_id: StaffFacts(staff=s) for s in roster}
+    for record in sorted(staff_rows, key=lambda s: s.fiscal_year):
+        if (facts := by_staff.get(record.staff_id)) is not None:
+            facts.history.append(record)
+    for record_type, attribute in _LISTS.items():
+        for record in _load(session, RECORD_TYPES[record_type], fiscal_year, bad):
             if (facts := by_staff.get(record.staff_id)) is not None:
-                facts.history.append(record)
-        for record_type, attribute in _LISTS.items():
-            for record in _load(session, RECORD_TYPES[record_type], fiscal_year):
-                if (facts := by_staff.get(record.staff_id)) is not None:
-                    getattr(facts, attribute).append(record)
-        evaluations: dict[tuple[int, str], list[Evaluation]] = {}
-        for record in _load(session, Evaluation, fiscal_year):
-            evaluations.setdefault((record.fiscal_year, record.project_id), []).append(record)
+                getattr(facts, attribute).append(record)
+    evaluations: dict[tuple[int, str], list[Evaluation]] = {}
+    for record in _load(session, Evaluation, fiscal_year, bad):
+        evaluations.setdefault((record.fiscal_year, record.project_id), []).append(record)
     return YearFacts(fiscal_year=fiscal_year, roster=roster, evaluations=evaluations, by_staff=by_staff)
 
 
-def _load(session: Session, model: type[R], fiscal_year: int) -> list[R]:
+def _load(session: Session, model: type[R], fiscal_year: int, bad: list[Problem]) -> list[R]:
     query = (select(FactRow.data, FactRow.source_file, FactRow.source_sheet, FactRow.source_row)
              .where(FactRow.record_type == model.record_type, FactRow.fiscal_year <= fiscal_year)
              .order_by(FactRow.id))
-    return [_rebuild(model, *row) for row in session.execute(query)]
+    out = []
+    for row in session.execute(query):
+        record = _rebuild(model, *row, bad)
+        if record is not None:
+            out.append(record)
+    return out
 
 
-def _rebuild(model: type[R], data: str, file: str, sheet: str | None, row: int) -> R:
-    """A stored record as its model. The data was validated on import; only dates need parsing."""
-    values = json.loads(data)
-    for name in model.date_fields:
-        if values.get(name) is not None:
-            values[name] = date.fromisoformat(values[name])
-    return model.model_construct(provenance=Source.model_construct(file=file, sheet=sheet, row=row), **values)
+# the fields a review computes with, per record type: a number that must be finite
+_NUMERIC = {model: tuple(name for name, info in model.model_fields.items() if info.annotation in (int, float))
+            for model in RECORD_TYPES.values()}
+
+
+def _rebuild(model: type[R], data: str, file: str, sheet: str | None, row: int,
+             bad: list[Problem]) -> R | None:
+    """A stored record as its model. The data was validated on import; only dates need parsing,
+    and numbers are checked again (cheaply) so that a value stored by other means than the
+    importer cannot crash a review: such a record is added to ``bad`` and left out."""
+    source = Source.model_construct(file=file, sheet=sheet, row=row)
+    try:
+        values = json.loads(data)
+        for name in model.date_fields:
+            if values.get(name) is not None:
+                values[name] = date.fromisoformat(values[name])
+    except (ValueError, TypeError, AttributeError) as exc:
+        bad.append(Problem(str(source), f"{model.record_type} の登録済みの値を読めません ({exc})"))
+        return None
+    record = model.model_construct(provenance=source, **values)
+    for name in _NUMERIC[model]:
+        value = values.get(name)
+        if value is None and not model.model_fields[name].is_required():
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            bad.append(Problem(str(source), f"{_record_id(record)} の値 '{value}' は有限の数値ではありません"
+                                            " (nan や inf は審査に使えません)", column=name))
+            return None
+    for name, value in values.items():  # a number in a text field, stored by other means
+        if isinstance(value, float) and not math.isfinite(value):
+            bad.append(Problem(str(source), f"{_record_id(record)} の値 '{value}' は有限の数値ではありません"
+                                            " (nan や inf は審査に使えません)", column=name))
+            return None
+    return record
+
+
+def _record_id(record: Record) -> str:
+    try:
+        return record.record_id
+    except Exception:  # a key field missing from the stored data
+        return record.record_type
