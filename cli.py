@@ -305,12 +305,14 @@ def explain_cmd(ctx: click.Context, staff_id: str, policy: str, fiscal_year: int
       nintei explain A001 -p moka -y 2025 --format json
     """
     from engine import render
-    from engine.review import stored_decisions
+    from engine.review import current_run, stored_decisions
 
-    decisions = stored_decisions(_open_db(ctx), policy, fiscal_year, staff_id=staff_id,
-                                 certification=certification)
+    db = _open_db(ctx)
+    decisions = stored_decisions(db, policy, fiscal_year, staff_id=staff_id, certification=certification)
     if fmt == "json":
-        click.echo(render.explain_json(decisions, policy, fiscal_year))
+        run = current_run(db, policy, fiscal_year)  # the review that made these decisions
+        click.echo(render.explain_json(decisions, policy, fiscal_year, rules_version=run.rules_version,
+                                       run_id=run.id))
     else:
         click.echo(render.render_text(decisions, lang), nl=False)
 

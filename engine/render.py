@@ -312,7 +312,12 @@ def review_json(result: ReviewResult) -> str:
 
 
 def explain_json(decisions: list[Decision], policy: str, fiscal_year: int,
-                 rules_version: str | None = None) -> str:
+                 rules_version: str | None = None, run_id: int | None = None) -> str:
     """The same shape as review_json, holding one staff member's decisions. Stored decisions do
-    not carry the rules version: it is null unless given."""
-    return _document(policy, fiscal_year, rules_version, decisions)
+    not carry the rules version: `explain` passes those of the run that made them
+    (engine.review.current_run); ``run_id`` follows ``rules_version`` when given."""
+    if run_id is None:
+        return _document(policy, fiscal_year, rules_version, decisions)
+    doc = {"policy": policy, "fiscal_year": fiscal_year, "rules_version": rules_version, "run_id": run_id,
+           "decisions": [d.public() for d in decisions]}
+    return json.dumps(doc, ensure_ascii=False, indent=2)

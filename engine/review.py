@@ -122,3 +122,13 @@ def stored_decisions(db, policy_id: str, fiscal_year: int, staff_id: str | None 
         raise ReviewError(f"{what} の判定は、方針 {policy_id} の {fiscal_year}年度の審査にありません"
                           f"（{fiscal_year}年度の職員名簿にいない職員か、方針にない認定区分です）")
     return [Decision.model_validate_json(r.decision) for r in rows]
+
+
+def current_run(db, policy_id: str, fiscal_year: int) -> ReviewRun | None:
+    """The review run whose decisions stand for that policy and year (None: never reviewed):
+    `explain --format json` cites its rules_version and id."""
+    init_db(db)
+    with Session(db) as session:
+        return session.exec(select(ReviewRun).where(
+            ReviewRun.current == True, ReviewRun.policy == policy_id,  # noqa: E712
+            ReviewRun.fiscal_year == fiscal_year).order_by(ReviewRun.id.desc())).first()
