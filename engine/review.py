@@ -9,10 +9,10 @@ import json
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, select
 
-from facts.db import init_db
+from facts.db import advisory_key, init_db
 from facts.records import Certification, Source
 from facts.store import load_year
 
@@ -80,8 +80,22 @@ def run_review(db, policy_id: str, fiscal_year: int, rules_dir=None,
                         run_id=run_id, decisions=decisions)
 
 
+def _lock_year(session: Session, policy_id: str, fiscal_year: int) -> None:
+    """Hold (policy, fiscal year) until the session's transaction ends: two reviews of one year
+    store one after the other, and the second supersedes the first (else both would end current,
+    or one fail on the index uq_review_run_current). PostgreSQL: a transaction-scoped advisory lock
+    (under READ COMMITTED, statements after it see the run the other review committed); SQLite:
+    the database's write lock, taken up front with BEGIN IMMEDIATE."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(advisory_key("review_run", policy_id, fiscal_year))))
+    elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _store(db, policy_id, fiscal_year, version, content, values, staff_count, decisions) -> int:
     with Session(db) as session, session.begin():
+        _lock_year(session, policy_id, fiscal_year)
         run = ReviewRun(policy=policy_id, fiscal_year=fiscal_year, rules_version=version, rules_content=content,
                         parameters=json.dumps(values, ensure_ascii=False, default=list),
                         staff_count=staff_count, decision_count=len(decisions))

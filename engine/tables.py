@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+import sys
 
+from sqlalchemy import Connection, Index, inspect, select, update
+from sqlalchemy.schema import CreateIndex
 from sqlmodel import Field, SQLModel
 
 from facts.tables import _now
@@ -24,6 +27,13 @@ class ReviewRun(SQLModel, table=True):
     current: bool = Field(default=False, index=True)  # the run whose decisions stand for the year
 
 
+CURRENT_RUN_INDEX = "uq_review_run_current"
+# One current run per (policy, fiscal year), whatever the writers do (engine.review._store also
+# locks the year, so that two overlapping reviews queue instead of one failing on this index).
+current_run_index = Index(CURRENT_RUN_INDEX, ReviewRun.policy, ReviewRun.fiscal_year, unique=True,
+                          postgresql_where=ReviewRun.current, sqlite_where=ReviewRun.current)
+
+
 class DecisionRow(SQLModel, table=True):
     __tablename__ = "review_decision"
     id: int | None = Field(default=None, primary_key=True)
@@ -34,3 +44,29 @@ class DecisionRow(SQLModel, table=True):
     certification: str
     outcome: str
     decision: str  # Decision as JSON (with its explanation tree)
+
+
+def upgrade(conn: Connection) -> None:
+    """Bring an existing database up to this schema (``facts.db.init_db``, in its transaction).
+
+    A database created before ``uq_review_run_current`` may hold two current runs of one policy
+    and year (the race it closes): the latest (by finished_at, then id) stays current, the others
+    become ``superseded`` (their decisions kept, as for any re-review), said on stderr; then the
+    index is added. Once the index exists this is a single catalogue lookup."""
+    if inspect(conn).has_index(ReviewRun.__tablename__, CURRENT_RUN_INDEX):
+        return
+    runs = conn.execute(select(ReviewRun.id, ReviewRun.policy, ReviewRun.fiscal_year, ReviewRun.finished_at)
+                        .where(ReviewRun.current == True)).all()  # noqa: E712
+    by_year: dict[tuple[str, int], list] = {}
+    for r in runs:
+        by_year.setdefault((r.policy, r.fiscal_year), []).append(r)
+    for (policy, year), same in sorted(by_year.items()):
+        if len(same) < 2:
+            continue
+        same.sort(key=lambda r: (r.finished_at is not None, r.finished_at or datetime.min, r.id))
+        keep, older = same[-1], [r.id for r in same[:-1]]
+        conn.execute(update(ReviewRun).where(ReviewRun.id.in_(older)).values(current=False, status="superseded"))
+        print(f"nintei: 方針 {policy} の {year}年度に現行の審査が {len(same)} 件ありました（run "
+              f"{', '.join(str(r.id) for r in same)}）: 最新の run {keep.id} を現行とし、run "
+              f"{', '.join(map(str, older))} を superseded にしました", file=sys.stderr)
+    conn.execute(CreateIndex(current_run_index, if_not_exists=True))

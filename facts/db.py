@@ -1,10 +1,11 @@
 """The database: which one, and creating its tables (the facts' and the engine's)."""
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlmodel import SQLModel, create_engine
 
 DEFAULT_URL = "sqlite:///nintei.db"
@@ -15,12 +16,28 @@ def get_engine(url: str | None = None) -> Engine:
     return create_engine(url or os.environ.get("NINTEI_DB") or DEFAULT_URL)
 
 
+def advisory_key(*parts: object) -> int:
+    """A stable signed 64-bit key for PostgreSQL's advisory locks (the same in every process,
+    unlike ``hash()``)."""
+    digest = hashlib.blake2b("\x1f".join(map(str, ("nintei", *parts))).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def init_db(engine: Engine) -> None:
-    """Create every table that is missing: ``facts.tables`` and, when present, ``engine.tables``."""
-    importlib.import_module("facts.tables")
+    """Create every table that is missing: ``facts.tables`` and, when present, ``engine.tables``;
+    then let each such module that has an ``upgrade(conn)`` bring an existing database up to date
+    (new indexes, repairs). One transaction; on PostgreSQL concurrent init_db calls queue on an
+    advisory lock, so that two commands starting at once do not both create a table or index."""
+    modules = [importlib.import_module("facts.tables")]
     try:
-        importlib.import_module("engine.tables")
+        modules.append(importlib.import_module("engine.tables"))
     except ModuleNotFoundError as exc:
         if exc.name not in ("engine.tables", "engine"):
             raise  # engine.tables exists but is broken: a bug, let it show
-    SQLModel.metadata.create_all(engine)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(advisory_key("init_db"))))
+        SQLModel.metadata.create_all(conn)
+        for module in modules:
+            if hasattr(module, "upgrade"):
+                module.upgrade(conn)
