@@ -6,8 +6,8 @@ matched: the evidence) and assert a ``_met`` fact for the node, on which its par
     exists            one rule: a pattern over the fact type with the node's tests
     exists ... with   one rule per alternative of the correlated condition (a join with the bound
                       fact), plus ``#self`` (the bound fact's own tests) and ``#free`` rules for the
-                      inner conditions without the correlation, so the explanation can say which
-                      part was missing
+                      inner conditions without the correlation; the explanation goes through the
+                      candidates one by one and must agree with which of them were joined
     at_least N        an N-way join of the pattern, each fact's field greater than (distinct) or one
                       more than (consecutive) the previous one's; plus ``#each`` per matching fact
     all / any         a join of the children's ``_met`` facts / one rule per child
@@ -36,6 +36,7 @@ from .facttypes import SCORE_SCALE, FactType
 from .rulefile import MAX_JOIN, BindingRef, Node, ParamRef, Policy, ReviewYear, Test
 
 MET, OUTCOME, NEVER = "_met", "_outcome", "_never"
+SELECTING = ("eq", "ne", "in", "not_in")  # tests that pick records rather than compare figures
 META_TYPES = (MET, OUTCOME, "_stage")
 
 
@@ -184,14 +185,19 @@ class _Builder:
             return {"$and": parts} if value else None
         return {"$" + _DOP[test.op]: {test.field: value}}
 
-    def pattern(self, node: Node, drop_bindings: bool = False, extra: list | None = None) -> dict:
+    def pattern(self, node: Node, drop_bindings: bool = False, extra: list | None = None,
+                selecting: bool = False) -> dict:
         """A pattern: the fact type, then every test that refers to another pattern of the rule (a
         binding, the previous year of a run), then the fact's own tests. durable_rules evaluates a
         join's tests in sequence and stops at the end of the first nested ``$or`` / ``$and`` group:
-        a cross-pattern test after one would never be evaluated (../shared/notes/durable-rules.md)."""
+        a cross-pattern test after one would never be evaluated (../shared/notes/durable-rules.md).
+        ``selecting``: only the tests that pick the records a condition is about (equality and
+        membership), not its thresholds: the candidates an explanation goes through one by one."""
         joins = list(extra or [])
         own: list[dict] = []
         for t in node.where:
+            if selecting and (t.op not in SELECTING or isinstance(t.operand, BindingRef)):
+                continue
             e = self.test_expr(node.fact, t, drop_bindings)
             if e is not None:
                 (joins if isinstance(t.operand, BindingRef) else own).append(e)

@@ -71,8 +71,10 @@ def base_facts(staff_facts, policy: Policy) -> list[Fact]:
 
 def project_scores(derived: Derived, values: dict[str, Any], staff_facts, year_facts, base) -> list[Fact]:
     """Per project-year of the staff member: the report score (mean over the required perspectives
-    of each perspective's mean) and, for a leader, the members' score (mean of post_project scores
-    given to them). A perspective with no score leaves the report score unavailable."""
+    of each perspective's mean) and, for a leader, the members' score: the mean of the post_project
+    scores given to them by the project-year's other participants (an executive's, an outsider's or
+    another project's member's score is left out, and named in the notes). A perspective with no
+    score, or a led year with no members' score, leaves that score unavailable."""
     perspectives = _opt(derived, "perspectives", values)
     evaluations = year_facts.evaluations
     staff_id = staff_facts.staff.staff_id
@@ -89,7 +91,10 @@ def project_scores(derived: Derived, values: dict[str, Any], staff_facts, year_f
                 used.extend(chosen)
             else:
                 missing.append(q)
-        member_rows = [e for e in rows if e.occasion == "post_project" and e.target_staff_id == staff_id]
+        given = [e for e in rows if e.occasion == "post_project" and e.target_staff_id == staff_id]
+        members = year_facts.participants.get((p.fiscal_year, p.project_id), set()) - {staff_id}
+        member_rows = [e for e in given if e.evaluator_id in members]  # members' scores only
+        left_out = [e for e in given if e.evaluator_id not in members]
         member = fmean(e.score for e in member_rows) if member_rows else None
         used.extend(member_rows)
         report_score = fmean(means[q] for q in perspectives) if not missing and perspectives else None
@@ -99,7 +104,8 @@ def project_scores(derived: Derived, values: dict[str, Any], staff_facts, year_f
             "report_score": _round(report_score), "member_score": _round(member),
         }
         notes = {"perspective_means": {q: _round(v) for q, v in means.items()},
-                 "missing_perspectives": missing, "member_scores": len(member_rows)}
+                 "missing_perspectives": missing, "member_scores": len(member_rows),
+                 "left_out": [f"{e.provenance}（評価者 {e.evaluator_id}）" for e in left_out]}
         out.append(Fact(derived.name, f"{derived.name}/{p.record_id}", fields, None, [p, *used], notes))
     return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from .compile import Compiled, Firings, dnf, resolve
+from .compile import SELECTING, Compiled, Firings, resolve
 from .derive import Fact
 from .errors import ReviewError
 from .facttypes import DOMAINS, FactType
@@ -95,9 +95,8 @@ class Explainer:
         )
 
     # -- nodes
-    def node(self, node: Node, bound: list[Fact] | None = None, fired_alts: list | None = None) -> ExplanationNode:
-        common = dict(id=node.id, kind=node.kind, description=node.text.ja, description_en=node.text.en,
-                      criterion=node.quote, location=str(node.loc))
+    def node(self, node: Node) -> ExplanationNode:
+        common = self._common(node)
         if node.kind == "ref":  # transparent: the named condition itself, with this use's wording if any
             named = self.c.policy.conditions[node.ref]
             if node.ref not in self._explained:
@@ -126,11 +125,9 @@ class Explainer:
                 raise ReviewError(f"internal: {node.id}: durable_rules decided met={met}, {got} of {need} conditions shown met")
             return ExplanationNode(met=met, observations=[obs], conditions=kids, **common)
         if node.kind in ("all", "any", "not", "every"):
-            kids = [self.node(c, bound, fired_alts) for c in node.expanded(self.c.fiscal_year)]
-            if fired_alts is not None:  # inside 'with': met if an alternative that fired covers it
-                met = any(set(l.id for l in alt) <= set(a) for alt in dnf(node) for a in fired_alts)
-            else:
-                met = node.id in self.firings.met
+            kids = [self.node(c) for c in node.expanded(self.c.fiscal_year)]
+            met = node.id in self.firings.met
+            self.agree(node, met, kids)
             if node.cases:  # a case whose 'when' does not hold is shown without its requirements
                 kids = [k if k.conditions[0].met else k.model_copy(update={
                     "conditions": k.conditions[:1], "kind": "not_applicable", "description": k.description + "（該当しない）",
@@ -142,10 +139,6 @@ class Explainer:
                                    node.text.ja if node.text.ja != node.id else f"{cert.label.ja}の認定（保持または今回認定）",
                                    "description_en": node.text.en if node.text.en != node.id else
                                    f"holds or is granted {cert.label.en}"})
-        if fired_alts is not None:  # a leaf inside 'with'
-            fired = [f for f in self.firings.of(node.id, "free")]
-            met = any(node.id in a for a in fired_alts)
-            return self.leaf(node, common, met, fired, bound)
         if node.kind == "at_least":
             return self.at_least(node, common)
         fired = self.firings.of(node.id, "leaf")
@@ -154,15 +147,82 @@ class Explainer:
             out = self.leaf(node, common, met, fired, None)
             self.guard(node, out)
             return out
-        # exists ... as: b with: W
-        own = self.firings.of(node.id, "self")
-        bound_ok = [self.by_id[f.facts["b_" + node.binding]] for f in own]
-        alts = [f.alt for f in fired]
-        leaf = self.leaf(node, common, met, fired, None, own_only=True)
-        inner = self.node(node.with_, bound_ok or self.candidates(node), alts)
-        return leaf.model_copy(update={"conditions": [inner]})
+        return self.correlated(node, common, met, fired)
 
-    def leaf(self, node: Node, common: dict, met: bool, fired, bound, own_only=False) -> ExplanationNode:
+    def correlated(self, node: Node, common: dict, met: bool, fired) -> ExplanationNode:
+        """``exists ... as: b with: W``, candidate by candidate: for each record the condition is
+        about (e.g. each led project-year), its own figures against the thresholds and the inner
+        condition W judged against that same record. Whether each part holds comes from durable_rules
+        (``#self`` and the joined rules), and the parts must agree with the whole."""
+        b = "b_" + node.binding
+        own = {f.facts[b] for f in self.firings.of(node.id, "self")}
+        joined = {f.facts[b] for f in fired}
+        cands = self.candidates(node)
+        if not cands:
+            return self.leaf(node, common, met, fired, None)
+        children = []
+        for cand in cands:
+            own_ok = cand.id in own
+            shown = all(self._passes(t, cand, None) for t in node.where if not isinstance(t.operand, BindingRef))
+            if own_ok != shown:
+                raise ReviewError(f"internal: {node.id} ({self.subject(cand)}): durable_rules decided met={own_ok}, "
+                                  f"the values shown say {shown}")
+            inner = self.inner(node.with_, cand)
+            ok = cand.id in joined
+            if ok != (own_ok and inner.met):
+                raise ReviewError(f"internal: {node.id} ({self.subject(cand)}): durable_rules joined met={ok}, "
+                                  f"its own tests {own_ok} and {node.with_.id} {inner.met}")
+            obs = self.observe(node, cand, None) or [Observation(
+                label=self.types[node.fact].ja, label_en=self.types[node.fact].en, value=True, met=True,
+                subject=self.subject(cand), subject_en=self.subject(cand, "en"))]
+            own_missing = not own_ok and self.incomplete(node, cand, None)
+            missing = not ok and ((own_ok or own_missing) and (inner.met or inner.missing_records))
+            children.append(ExplanationNode(
+                id=f"{node.id}@{cand.id}", kind="candidate", met=ok, description=self.subject(cand),
+                description_en=self.subject(cand, "en"), observations=obs, missing_records=missing,
+                evidence=[evidence(cand)] if ok else [], conditions=[inner]))
+        if met != any(c.met for c in children):
+            raise ReviewError(f"internal: {node.id}: durable_rules decided met={met}, "
+                              f"{sum(c.met for c in children)} of {len(children)} candidates shown met")
+        ev = [evidence(self.by_id[fid]) for f in fired[:1] for _, fid in sorted(f.facts.items())]
+        return ExplanationNode(met=met, evidence=ev, conditions=children, **common,
+                               missing_records=not met and any(c.missing_records for c in children))
+
+    def inner(self, node: Node, bound: Fact) -> ExplanationNode:
+        """A condition inside ``with``, judged against one bound record. durable_rules decides the
+        join as a whole (``correlated`` checks each candidate against it); a part that holds for
+        this record must also have fired on its own (``#free``: some record passes its own tests)."""
+        common = self._common(node)
+        if node.kind == "exists":
+            met = any(all(self._passes(t, f, bound) for t in node.where) for f in self.candidates(node))
+            free = self.firings.of(node.id, "free")
+            if met and not free:
+                raise ReviewError(f"internal: {node.id} ({self.subject(bound)}): shown met, "
+                                  f"but durable_rules found no record passing its own tests")
+            fired = [f for f in free if all(self._passes(t, self.by_id[f.facts["m"]], bound) for t in node.where)]
+            return self.leaf(node, common, met, fired, [bound])
+        kids = [self.inner(c, bound) for c in node.children]
+        met = {"all": all, "any": any}[node.kind](k.met for k in kids)
+        unmet = [k for k in kids if not k.met]
+        missing = not met and (any if node.kind == "any" else all)(k.missing_records for k in unmet)
+        return ExplanationNode(met=met, conditions=kids, missing_records=missing, **common)
+
+    def _common(self, node: Node) -> dict:
+        return dict(id=node.id, kind=node.kind, description=node.text.ja, description_en=node.text.en,
+                    criterion=node.quote, location=str(node.loc))
+
+    def agree(self, node: Node, met: bool, kids: list[ExplanationNode]) -> None:
+        """A combination's verdict (from durable_rules) agrees with its children's."""
+        if node.kind == "not":
+            shown = not kids[0].met
+        elif node.kind == "any":
+            shown = any(k.met for k in kids)
+        else:  # all, every (and a case: all of when, then)
+            shown = all(k.met for k in kids)
+        if shown != met:
+            raise ReviewError(f"internal: {node.id}: durable_rules decided met={met}, its conditions shown say {shown}")
+
+    def leaf(self, node: Node, common: dict, met: bool, fired, bound) -> ExplanationNode:
         seen, ev = set(), []
         for f in fired:
             for name, fid in sorted(f.facts.items()):
@@ -177,10 +237,9 @@ class Explainer:
             obs = [Observation(label=ftype.ja, label_en=ftype.en, value=True, met=True, subject=self.subject(f),
                                subject_en=self.subject(f, "en"))
                    for f in cands]
-        if not cands:
+        if not cands:  # nothing of what it asks: not met, not "records missing" (policies.md)
             obs = self.near_misses(node)
-            missing = not obs
-            if missing:
+            if not obs:
                 sought = "、".join(f"{ftype.fields[t.field].ja} {_SYM[t.op]} {self.value_ja(t.field, t.operand)}"
                                    for t in node.where if t.op in ("eq", "ne") and not isinstance(
                                        t.operand, (ParamRef, BindingRef, ReviewYear)))
@@ -190,9 +249,23 @@ class Explainer:
                                    subject="該当する記録なし" + (f"（{sought}）" if sought else ""),
                                    subject_en="no such record" + (f" ({sought_en})" if sought_en else ""))]
         elif not met:
-            missing = all(o.value is None for o in obs if o.op) and any(o.op for o in obs)
+            missing = any(self.incomplete(node, f, bound[0] if bound else None) for f in cands)
         return ExplanationNode(met=met, observations=obs, evidence=ev if met else [],
                                missing_records=missing and not met, **common)
+
+    def incomplete(self, node: Node, f: Fact, bound: Fact | None) -> bool:
+        """Records missing (policies.md, common vocabulary): this record lacks a value the condition
+        compares (a report score without one of its perspectives, a led year with no members' score)
+        and passes every comparison it has a value for: the records cannot tell whether it is met."""
+        blank = False
+        for t in node.where:
+            if t.op in SELECTING and not isinstance(t.operand, BindingRef):
+                continue
+            if f.fields.get(t.field) is None or (isinstance(t.operand, BindingRef) and self._operand(t, bound) is None):
+                blank = True
+            elif not self._passes(t, f, bound):
+                return False
+        return blank
 
     def at_least(self, node: Node, common: dict) -> ExplanationNode:
         need = node.count if isinstance(node.count, int) else self.c.values[node.count.name]
@@ -216,7 +289,8 @@ class Explainer:
             ev = [evidence(self.by_id[fid]) for _, fid in sorted(f.facts.items())]
         if (run >= need) != met:
             raise ReviewError(f"internal: {node.id}: durable_rules decided met={met} but the run found is {run} of {need}")
-        return ExplanationNode(met=met, observations=obs, evidence=ev, missing_records=not cands and not met, **common)
+        missing = not met and any(self.incomplete(node, f, None) for f in cands)
+        return ExplanationNode(met=met, observations=obs, evidence=ev, missing_records=missing, **common)
 
     # -- helpers
     def candidates(self, node: Node) -> list[Fact]:
@@ -303,6 +377,14 @@ class Explainer:
                 miss = "・".join(VALUE_JA.get(q, q) for q in f.notes["missing_perspectives"])
                 subject += f"（{miss}の評価なし）"
                 subject_en += f" (no {', '.join(f.notes['missing_perspectives'])} scores)"
+            if t.field == "member_score":
+                if v is None:
+                    subject += "（メンバーからの評価なし）"
+                    subject_en += " (no score from the project's members)"
+                if f.notes.get("left_out"):
+                    rows = "、".join(f.notes["left_out"])
+                    subject += f"（メンバー以外の評価を除外: {rows}）"
+                    subject_en += f" (scores from non-members left out: {rows})"
             out.append(Observation(label=label_ja, label_en=label_en, value=v, op=_SYM[t.op], threshold=x,
                                    met=ok, shortfall=short, subject=subject, subject_en=subject_en,
                                    parameter=t.operand.name if isinstance(t.operand, ParamRef) else None,

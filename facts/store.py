@@ -63,6 +63,9 @@ class YearFacts:
     roster: list[Staff]  # staff of the year, by staff_id
     evaluations: dict[tuple[int, str], list[Evaluation]]  # (fiscal_year, project_id) -> scores
     by_staff: dict[str, StaffFacts]
+    # (fiscal_year, project_id) -> staff ids of every participant of that project-year, whether or
+    # not on this year's roster: the members whose post-project scores count (policies.md, moka)
+    participants: dict[tuple[int, str], set[str]] = field(default_factory=dict)
 
     def staff(self, staff_id: str) -> StaffFacts:
         try:
@@ -100,14 +103,18 @@ def _load_year(session: Session, fiscal_year: int, bad: list[Problem]) -> YearFa
     for record in sorted(staff_rows, key=lambda s: s.fiscal_year):
         if (facts := by_staff.get(record.staff_id)) is not None:
             facts.history.append(record)
+    participants: dict[tuple[int, str], set[str]] = {}
     for record_type, attribute in _LISTS.items():
         for record in _load(session, RECORD_TYPES[record_type], fiscal_year, bad):
             if (facts := by_staff.get(record.staff_id)) is not None:
                 getattr(facts, attribute).append(record)
+            if record_type == "project":  # everyone's, on this year's roster or not
+                participants.setdefault((record.fiscal_year, record.project_id), set()).add(record.staff_id)
     evaluations: dict[tuple[int, str], list[Evaluation]] = {}
     for record in _load(session, Evaluation, fiscal_year, bad):
         evaluations.setdefault((record.fiscal_year, record.project_id), []).append(record)
-    return YearFacts(fiscal_year=fiscal_year, roster=roster, evaluations=evaluations, by_staff=by_staff)
+    return YearFacts(fiscal_year=fiscal_year, roster=roster, evaluations=evaluations, by_staff=by_staff,
+                     participants=participants)
 
 
 def _load(session: Session, model: type[R], fiscal_year: int, bad: list[Problem]) -> list[R]:

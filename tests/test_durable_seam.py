@@ -113,6 +113,18 @@ def test_durable_rules_crashes_on_a_joined_pattern_with_no_test_of_its_own():
     assert guarded.returncode == 0 and guarded.stdout.strip() == "ok", guarded.stderr
 
 
+def test_durable_rules_crashes_on_some_shapes_of_two_joins_over_one_type():
+    """Why the compiler adds no more joins than a condition needs: two rules joining a record of a
+    type with another of the same type crash durable_rules (SIGSEGV) in some orders of the rules,
+    with one rule alone they do not. The rule files' conditions are run by the differential tests."""
+    two = RAW_JOIN.replace('"_s":', '"r0": {{"all": [{{"b": {{"$and": [{{"t": "p"}}, {{"role": "leader"}}]}}}}], '
+                                    '"run": noop}}, "r2": {{"all": [{{"b": {{"$and": [{{"t": "p"}}, {{"role": "leader"}}]}}}}, '
+                                    '{{"x2": {{"$and": {x}}}}}], "run": noop}}, "_s":')
+    x = '[{"t": "p"}, {"$gt": {"y": {"b": "y"}}}, {"$ex": {"id": 1}}]'
+    assert _child(RAW_JOIN.format(root=str(ROOT), x=x)).returncode == 0
+    assert _child(two.format(root=str(ROOT), x=x)).returncode == -11
+
+
 def test_a_joined_condition_whose_inner_pattern_only_joins(tmp_path):
     """A ``with`` whose inner pattern has no test but the join compiles with a test of its own and
     judges the same record correlation (and a crash would fail the test, not pytest)."""
