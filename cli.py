@@ -7,6 +7,7 @@ click's (exit 2); anything else is a bug and crashes with a traceback.
 """
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,11 +93,44 @@ def lang_option(default: str = "ja") -> Callable[..., Any]:
 
 
 def _open_db(ctx: click.Context):
-    from facts.db import get_engine, init_db
+    """The database of ``--db`` (or NINTEI_DB, or nintei.db), its tables created or brought up to
+    date. One that cannot be opened (no such folder, not a database, a server that does not answer,
+    a URL that is not one) is bad input: exit 1 naming the URL (password hidden), no traceback."""
+    from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, InterfaceError, OperationalError
 
-    engine = get_engine(ctx.find_object(Settings).db_url)
-    init_db(engine)
+    from facts.db import DEFAULT_URL, get_engine, init_db
+
+    given = ctx.find_object(Settings).db_url or os.environ.get("NINTEI_DB") or DEFAULT_URL
+    hint = "（--db または環境変数 NINTEI_DB を確かめてください）"
+    try:
+        engine = get_engine(given)
+    except (ArgumentError, ImportError) as err:  # not a URL, an unknown dialect, a driver missing
+        raise NinteiError(f"データベースの URL {_hide_password(given)} を使えません: {_first_line(err)}{hint}")
+    shown = engine.url.render_as_string(hide_password=True)
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        folder = Path(engine.url.database).expanduser().parent
+        if not folder.is_dir():
+            raise NinteiError(f"データベース {shown} を開けません: フォルダ {folder} がありません{hint}")
+    try:
+        init_db(engine)
+    except (OperationalError, InterfaceError, DatabaseError) as err:
+        if isinstance(err, DBAPIError) and type(err) not in (OperationalError, InterfaceError, DatabaseError):
+            raise  # an integrity or programming error while creating tables: a bug, let it show
+        reason = _first_line(err.orig) if isinstance(err, DBAPIError) and err.orig is not None else _first_line(err)
+        raise NinteiError(f"データベース {shown} を開けません: {reason}{hint}")
     return engine
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def _hide_password(url: str) -> str:
+    """``postgresql://user:secret@host/db`` -> ``postgresql://user:***@host/db``."""
+    import re
+
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def _catalogues() -> dict[str, dict[str, list[str]]]:
@@ -237,7 +271,7 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
     if fmt == "json":
         document = render.review_json(result) + "\n"
     elif fmt == "csv":
-        document = render.decisions_csv(decisions)
+        document = render.decisions_csv(decisions, lang)
     else:
         document = None
     counts = (render.counts_headers(lang), render.counts_table(decisions, lang))

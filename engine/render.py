@@ -12,6 +12,7 @@ import json
 from datetime import date
 from typing import Any, Iterable
 
+from engine import summary
 from engine.model import OUTCOMES, Decision, Evidence, ExplanationNode, Observation, ReviewResult
 from facts.dates import wareki_year
 
@@ -242,11 +243,10 @@ def unmet_leaves(node: ExplanationNode) -> list[ExplanationNode]:
 
 
 def decision_summary(decision: Decision, lang: str = "ja") -> str:
-    """The unmet leaf descriptions joined by '; ' (empty for certified and held)."""
-    if decision.outcome != "not_certified":
-        return ""
-    # the 'held' branch is the alternative to the conditions, not something the person lacks
-    return "; ".join(_description(n, lang) for n in unmet_leaves(decision.explanation) if n.kind != "held")
+    """What a not-certified decision lacks, in one line (engine/summary.py): the deciding gaps
+    with their figures, records missing kept apart, alternatives marked 「いずれか」. Empty for
+    certified and held."""
+    return summary.decision_summary(decision, _lang(lang))
 
 
 def table_headers(lang: str = "ja") -> tuple[str, ...]:
@@ -280,15 +280,16 @@ def counts_table(decisions: Iterable[Decision], lang: str = "ja") -> list[tuple[
             for c, row in counts.items()]
 
 
-def decisions_csv(decisions: Iterable[Decision]) -> str:
-    """CSV with CSV_COLUMNS; ``outcome`` is the id (certified/held/not_certified), the summary
-    Japanese."""
+def decisions_csv(decisions: Iterable[Decision], lang: str = "ja") -> str:
+    """CSV with CSV_COLUMNS; ``outcome`` is the id (certified/held/not_certified), the label and
+    the summary in ``lang`` (Japanese by default)."""
+    lang = _lang(lang)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for d in decisions:
-        writer.writerow((d.staff_id, d.staff_name, d.certification, d.label, d.outcome,
-                         decision_summary(d, "ja")))
+        writer.writerow((d.staff_id, d.staff_name, d.certification, decision_label(d, lang), d.outcome,
+                         decision_summary(d, lang)))
     return buf.getvalue()
 
 

@@ -134,8 +134,11 @@ def test_csv(certified, not_certified):
     assert rows[1] == {
         "staff_id": "B002", "staff_name": "佐藤 花子", "certification": "dx_expert",
         "label": "DXエキスパート", "outcome": "not_certified",
-        "summary": "報告会で一定以上の評価; 終了後にメンバーから一定以上の評価",
+        "summary": "2025年度 P25-02: 報告会評価 3.20 < 3.50（0.30 不足）; 記録不足: メンバー評価 記録なし",
     }
+    en = list(csv.DictReader(io.StringIO(render.decisions_csv([not_certified], "en"))))
+    assert en[0]["label"] == "DX Expert"
+    assert en[0]["summary"] == "2025年度 P25-02: report score 3.20 < 3.50 (short by 0.30); records missing: members' score no records"
 
 
 def test_tables(certified, not_certified):
