@@ -281,7 +281,8 @@ def _moka(g: Gen) -> None:
                 strangers = [m for m in all_members if m not in part]
                 if strangers:
                     outsiders.append((rng.choice(strangers).sid, "メンバー"))
-                for eid, etype in outsiders[: rng.randint(1, 3)]:
+                ids = [m.sid for m in part]
+                for eid, etype in [o for o in outsiders if o[0] not in ids][: rng.randint(1, 3)]:
                     evals.append([fy, pid, "終了後", None, eid, etype, leader.sid, rng.choice([1.5, 5.0, 4.0, 2.0])])
     for s in g.staff:
         years = list(s.years)
@@ -413,9 +414,12 @@ def _oyama_column(s: Staff, y: int) -> int:
     return {"staff": 0, "supervisor": 1}.get(grade, 2)
 
 
+SKILL_HEADER = ["職員番号", "年度", "フレームワーク", "スキル", "レベル", "評価者"]
+
+
 def _oyama(g: Gen) -> None:
     rng, last = g.rng, g.last
-    skills, quals, history = [], [], []
+    skills, past, quals, history = [], [], [], []  # the review year's assessments in XLSX, earlier ones in CSV
     for s in g.staff:
         years = list(s.years)
         if last in s.years and rng.random() < 0.85:
@@ -432,7 +436,7 @@ def _oyama(g: Gen) -> None:
             def rec(k: str, lv: str, y: int, who: str = "所属長", fw: str = "oyama") -> None:
                 if (k, y, who, fw) not in done:
                     done[(k, y, who, fw)] = True
-                    skills.append([s.sid, g.fy(y, xlsx=True), fw, OYAMA_SKILLS[k][0] if rng.random() < 0.4 else k,
+                    (skills if y >= last else past).append([s.sid, g.fy(y, xlsx=y >= last), fw, OYAMA_SKILLS[k][0] if rng.random() < 0.4 else k,
                                    LEVEL_JA[lv] if rng.random() < 0.5 else lv, who])
 
             for k, lv in need:
@@ -466,7 +470,8 @@ def _oyama(g: Gen) -> None:
         if rng.random() < 0.04 and years[0] < last:
             cert, label = rng.choice([("skill_standard", "スキル水準達成"), ("it_literacy", "ITパスポート試験相当")])
             g.history(history, s, cert, label, rng.randint(years[0], last - 1))
-    g.xlsx("スキル評価.xlsx", "skill", [("スキル評価", ["職員番号", "年度", "フレームワーク", "スキル", "レベル", "評価者"], skills)])
+    g.xlsx("スキル評価.xlsx", "skill", [("スキル評価", SKILL_HEADER, skills)])
+    g.csv("スキル評価_過年度.csv", "skill", SKILL_HEADER, past, "utf-8-sig")
     g.csv("資格.csv", "qualification", ["職員番号", "資格", "取得日"], quals, "utf-8-sig")
     g.csv("certifications.csv", "certification", ["staff_id", "policy", "certification", "fiscal_year", "source"], history)
 
@@ -534,8 +539,9 @@ def _tarumizu(g: Gen) -> None:
                 late = k
             else:
                 courses.remove(k)
-                if defect == "swap":
-                    courses.append("cyder_a" if k == "cyder_pre" else "logo_chat")
+                swap = "cyder_a" if k == "cyder_pre" else "logo_chat"
+                if defect == "swap" and swap not in courses:
+                    courses.append(swap)
         if kind == "none" and rng.random() < 0.3:
             courses += [c for c in rng.sample(list(COURSES), 3) if c not in courses]
         for c in courses:
@@ -587,14 +593,15 @@ KAKA_TIERS = [["dx_knowledge", "ict_knowledge", "improve_own_work", "security_kn
               ["improve_organization", "security_governance_organization", "tech_adoption_organization"]]
 KAKA_JA = {"dx_knowledge": "DX知識（基礎・リーダー向け）", "ict_knowledge": "ICT知識", "oa_groupware": "OAスキル、グループウェア活用スキル",
            "data_science": "データサイエンス", "ui_ux_design": "UI・UXデザイン"}
-KAKA_COURSES = {"security_knowledge": ["情報セキュリティ研修（基礎）", "情報セキュリティ研修(基礎)", "security_basics"],
-                "dx_knowledge": ["DXマインドアップ研修", "ＤＸマインドアップ研修", "DX マインドアップ研修"],
-                "data_science": ["デジタルスキルアップ研修", "digital_skillup"], "ui_ux_design": ["デジタルスキルアップ研修"]}
+KAKA_COURSES = {"security_knowledge": ("security_basics", ["情報セキュリティ研修（基礎）", "情報セキュリティ研修(基礎)", "security_basics"]),
+                "dx_knowledge": ("dx_mindup", ["DXマインドアップ研修", "ＤＸマインドアップ研修", "DX マインドアップ研修"]),
+                "data_science": ("digital_skillup", ["デジタルスキルアップ研修", "digital_skillup"]),
+                "ui_ux_design": ("digital_skillup", ["デジタルスキルアップ研修"])}
 
 
 def _kakamigahara(g: Gen) -> None:
     rng, last = g.rng, g.last
-    skills, trains, roles, history = [], [], [], []
+    skills, past, trains, roles, history = [], [], [], [], []
     for s in g.staff:
         years = list(s.years)
         if rng.random() < 0.3:
@@ -619,18 +626,20 @@ def _kakamigahara(g: Gen) -> None:
                 continue
             y = last + 1 if k == short and defect == "future" else rng.choice(years)
             if k in KAKA_COURSES and rng.random() < 0.4 and not (k == short and defect == "level"):
-                name = rng.choice(KAKA_COURSES[k])
-                if name not in done:
-                    done[name] = True
+                course, names = KAKA_COURSES[k]
+                if course not in done:
+                    done[course] = True
+                    name = rng.choice(names)
                     trains.append([g.sid(s), name, g.date(g.day(y)), rng.choice(["情報推進課", "J-LIS", None])])
                 continue
             level = "理解" if k == short and defect == "level" else rng.choice(["習得", "習得", "acquired", "習得済み"])
-            skills.append([s.sid, g.fy(y, xlsx=True), "kakamigahara", KAKA_JA[k] if k in KAKA_JA and rng.random() < 0.15 else k,
+            (skills if y >= last else past).append([s.sid, g.fy(y, xlsx=y >= last), "kakamigahara", KAKA_JA[k] if k in KAKA_JA and rng.random() < 0.15 else k,
                            level, rng.choice(["所属長", "情報推進課長"])])
         if rng.random() < 0.04 and years[0] < last:
             cert, label = rng.choice([("general", "一般職員"), ("digital_promoter", "デジタル推進員"), ("advanced_specialist", "高度専門人材")])
             g.history(history, s, cert, label, rng.randint(years[0], last - 1))
-    g.xlsx("スキル評価.xlsx", "skill", [("スキル評価", ["職員番号", "年度", "フレームワーク", "スキル", "レベル", "評価者"], skills)])
+    g.xlsx("スキル評価.xlsx", "skill", [("スキル評価", SKILL_HEADER, skills)])
+    g.csv("skills_before.csv", "skill", ["staff_id", "fiscal_year", "framework", "skill", "level", "assessor"], past)
     g.csv("研修受講.csv", "training", ["職員番号", "研修名", "修了日", "主催"], trains, "utf-8-sig")
     g.csv("roles.csv", "role", ["staff_id", "fiscal_year", "role", "appointed_by", "appointed_on"], roles)
     g.csv("認定履歴.csv", "certification", ["職員番号", "方針", "認定", "認定年度", "出典"], history)
