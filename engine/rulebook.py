@@ -29,6 +29,14 @@ class Rulebook:
         row names no policy, so the importer checks it against every policy's catalogue."""
         return {pid: p.catalogues() for pid, p in self.policies.items() if p.catalogues()}
 
+    def certification_names(self) -> dict[str, tuple[list[str], dict[str, list[str]]]]:
+        """For reading imported certification history (facts.importer.CertificationNames): per
+        policy id, the names a record may give the policy (the id, the municipality's name) and,
+        per certification id, the names it may give the certification (the id, its labels)."""
+        return {pid: ([pid, p.municipality.ja, p.municipality.en],
+                      {c.id: [c.id, c.label.ja, c.label.en] for c in p.certifications})
+                for pid, p in self.policies.items()}
+
     def version(self, policy_id: str) -> str:
         return hashlib.sha256(self.policy(policy_id).content.encode("utf-8")).hexdigest()
 

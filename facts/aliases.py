@@ -112,8 +112,8 @@ COLUMN_ALIASES: dict[str, dict[str, list[str]]] = {
         "detail": ["内容", "活動内容"],
     },
     "certification": {
-        "policy": ["方針", "計画"],
-        "certification": ["認定名", "認定"],
+        "policy": ["方針", "計画", "自治体"],
+        "certification": ["認定名", "認定", "認定区分"],
         "fiscal_year": ["認定年度"],
         "source": ["出典", "備考"],
     },

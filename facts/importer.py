@@ -8,6 +8,7 @@ importing the same file again stores nothing new, and a changed value under a st
 """
 from __future__ import annotations
 
+import difflib
 import json
 import math
 from dataclasses import dataclass, field
@@ -19,9 +20,9 @@ from sqlalchemy import Engine, insert, select
 from sqlmodel import Session
 
 from engine.errors import FactError, Problem
-from facts.aliases import match_courses
+from facts.aliases import match_courses, norm
 from facts.readers import RawTable, read_paths
-from facts.records import RECORD_TYPES, Record, Training, text_value
+from facts.records import RECORD_TYPES, Certification, Record, Training, text_value
 from facts.tables import FactRow, ImportBatch
 
 Catalogues = dict[str, dict[str, list[str]]]  # policy_id -> {course_id: [names and aliases]}
@@ -67,14 +68,28 @@ class ImportReport:
         return sum(c.unchanged for c in self.counts.values())
 
 
-def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalogues | None = None
-                 ) -> ImportReport:
-    """Import every fact file under ``paths``; all or nothing. Raises ``FactError``."""
+# policy id -> (names of the policy, {certification id: names of the certification})
+CertificationNames = dict[str, tuple[list[str], dict[str, list[str]]]]
+
+
+def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalogues | None = None,
+                 certifications: CertificationNames | None = None) -> ImportReport:
+    """Import every fact file under ``paths``; all or nothing. Raises ``FactError``.
+
+    ``certifications``: the policies and certifications that history rows may name (default: those
+    of the rule files, engine.rulebook); a row naming one by the municipality's name or the label is
+    stored under the ids, and one that no rule file knows is a row error."""
     read = read_paths(paths)
     problems = list(read.problems)
     if not read.files and not problems:
         problems.append(Problem("", "読み込むファイルがありません"))
     records = _validate(read.tables, problems)
+    if any(isinstance(r.record, Certification) for r in records):
+        if certifications is None:
+            from engine.rulebook import load_rulebook  # the rule files name the policies
+
+            certifications = load_rulebook().certification_names()
+        _certification_ids(records, certifications, problems)
     with Session(engine) as session:
         _check_batch(session, read.tables, records, catalogues or {}, problems)
         if problems:
@@ -178,6 +193,34 @@ def _course_problems(row: _Row, catalogues: Catalogues) -> list[Problem]:
                 f"'{course}' は {policy} の研修のどれか決められません (候補: {', '.join(candidates)})"),
                 column=row.table.header("course")))
     return out
+
+
+def _certification_ids(rows: list[_Row], names: CertificationNames, problems: list[Problem]) -> None:
+    """History rows under the policy's and the certification's ids (with did-you-mean otherwise)."""
+    policies = {norm(n): pid for pid, (pnames, _) in names.items() for n in pnames if n}
+    for row in rows:
+        record = row.record
+        if not isinstance(record, Certification):
+            continue
+        pid = policies.get(norm(record.policy))
+        if pid is None:
+            hint = _suggest(record.policy, [n for pnames, _ in names.values() for n in pnames if n])
+            problems.append(Problem(str(record.provenance), f"方針 '{record.policy}' はどのルールファイルにもありません{hint}",
+                                    column=row.table.header("policy")))
+            continue
+        certs = {norm(n): cid for cid, cnames in names[pid][1].items() for n in cnames if n}
+        cid = certs.get(norm(record.certification))
+        if cid is None:
+            hint = _suggest(record.certification, [n for cnames in names[pid][1].values() for n in cnames if n])
+            problems.append(Problem(str(record.provenance), f"認定区分 '{record.certification}' は方針 {pid} にありません{hint}",
+                                    column=row.table.header("certification")))
+            continue
+        row.record = record.model_copy(update={"policy": pid, "certification": cid})
+
+
+def _suggest(value: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return f"（もしかして '{close[0]}'？）" if close else f"（使えるもの: {', '.join(dict.fromkeys(choices))}）"
 
 
 # --- storing --------------------------------------------------------------------------------
