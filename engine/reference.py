@@ -319,7 +319,10 @@ class _Judge:
 
     def members(self, fiscal_year: int, project_id: str) -> set[str]:
         key = (fiscal_year, project_id)
-        found = set(self.participants.get(key, ())) if self.participants else set()
+        if self.participants is not None:  # every participant, given whole: no need to look further
+            return set(self.participants.get(key, ())) | {
+                q.staff_id for q in self.staff.projects if (q.fiscal_year, q.project_id) == key}
+        found: set[str] = set()
         for person in [self.staff, *self.year.by_staff.values()]:
             found |= {q.staff_id for q in person.projects if (q.fiscal_year, q.project_id) == key}
         return found
