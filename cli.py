@@ -158,6 +158,8 @@ def _import(db, paths: tuple[Path, ...], *, to_stderr: bool) -> None:
         if _count(n, "conflicts"):
             line += f"、不一致 {_count(n, 'conflicts')} 件"
         click.echo(line, err=to_stderr)
+    if report.ignored:
+        click.echo("記録の項目ではないため無視した列: " + "、".join(report.ignored), err=True)
     for conflict in report.conflicts:
         click.echo(f"警告: {conflict}", err=True)
 

@@ -89,7 +89,7 @@ def compare(db, policy_id: str, result) -> list[Disagreement]:
 
 def run(policy: str, staff: int, seed: int, folder: Path, out=print) -> list[Disagreement]:
     t0 = time.perf_counter()
-    generate(policy, staff, seed, folder / "facts", extras=False)
+    generate(policy, staff, seed, folder / "facts")
     t1 = time.perf_counter()
     db = get_engine(f"sqlite:///{folder}/diff.db")
     init_db(db)

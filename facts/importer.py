@@ -58,6 +58,7 @@ class ImportReport:
     files: list[str]
     counts: dict[str, TypeCounts] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # "file: header" of columns that are no field
 
     @property
     def new(self) -> int:
@@ -96,6 +97,7 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalo
             raise FactError(problems, summary=(
                 f"事実ファイルに {len(problems)} 件の問題があります。何も登録していません。"))
         report = _store(session, records, read.files)
+        report.ignored = read.ignored
         session.commit()
     return report
 

@@ -9,6 +9,7 @@ themselves (unknown column, unknown record type, unreadable file) is returned as
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import re
@@ -55,6 +56,7 @@ class ReadResult:
     tables: list[RawTable] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # "file: header" of columns that are no field
 
 
 def read_paths(paths: Iterable[str | Path]) -> ReadResult:
@@ -363,6 +365,11 @@ def _shape(file: str, sheet: str | None, default_type: str | None, rows: list[tu
             if header == type_column:
                 continue
             name = lookup.get(header) or lookup.get(norm(header))
+            if name is None and not _looks_like(header, lookup):  # 備考, 生年月日...: not a field, ignored
+                if (record_type, header) not in reported:
+                    reported.add((record_type, header))
+                    result.ignored.append(f"{where_file}: {header}")
+                continue
             if name is None or table.headers.setdefault(name, header) != header:
                 if (record_type, header) not in reported:
                     reported.add((record_type, header))
@@ -374,10 +381,23 @@ def _shape(file: str, sheet: str | None, default_type: str | None, rows: list[tu
     result.tables.extend(tables.values())
 
 
+def _close(header: str, lookup: dict[str, str]) -> list[str]:
+    return difflib.get_close_matches(norm(header), list(lookup), n=1, cutoff=0.7)
+
+
+def _looks_like(header: str, lookup: dict[str, str]) -> bool:
+    """A header close to a known name or alias (a likely typo: 被評価社 for 被評価者)."""
+    return bool(_close(header, lookup))
+
+
 def _column_problem(where: Source, header: str, name: str | None, table: RawTable) -> Problem:
     if name is None:
+        lookup = column_lookup(table.record_type, data_fields(RECORD_TYPES[table.record_type]))
+        close = _close(header, lookup)
         fields = ", ".join(data_fields(RECORD_TYPES[table.record_type]))
-        message = f"不明な列です ({table.record_type} で使える列: {fields} または別名)"
+        message = (f"不明な列です（もしかして '{close[0]}'？ {close[0]} は {lookup[close[0]]} の別名です。"
+                   f"綴りを直してください）" if close else
+                   f"不明な列です ({table.record_type} で使える列: {fields} または別名)")
     else:
         message = f"列 '{table.headers[name]}' と同じ項目 ({name}) です"
     return Problem(str(where), message, column=header)

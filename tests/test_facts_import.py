@@ -52,8 +52,7 @@ def test_problems_name_the_column_as_the_file_writes_it(db, tmp_path):
     write_csv(tmp_path / "職員.csv", "職員番号,年度,氏名,所属,職級,内線", "1001,R7,山田,,社長,123")
     with pytest.raises(FactError) as excinfo:
         import_paths(db, [tmp_path])
-    assert problems_of(excinfo) == [
-        "職員.csv:1: 内線: 不明な列です (staff で使える列: staff_id, fiscal_year, name, department, grade または別名)",
+    assert problems_of(excinfo) == [  # 内線 is no field of a staff record: ignored, not a problem
         "職員.csv:2: 所属: 値がありません",
         "職員.csv:2: 職級: '社長' は職級として使えません (使える値: staff (係員/主事/主任/主任主事/技師/一般職員), "
         "supervisor (係長/係長級/主査/主幹/課長補佐/監督職), manager (課長/課長級/室長/参事/次長/管理職), "
@@ -166,3 +165,21 @@ def test_an_empty_import_is_an_error(db, tmp_path):
     with pytest.raises(FactError) as excinfo:
         import_paths(db, [tmp_path])
     assert problems_of(excinfo) == ["読み込むファイルがありません"]
+
+
+def test_columns_that_are_no_field_are_ignored_and_listed(db, tmp_path):
+    write_csv(tmp_path / "職員名簿.csv", "職員番号,年度,氏名,所属,職級,生年月日,備考", "1001,R7,山田,総務課,主事,1990-01-01,")
+    report = import_paths(db, [tmp_path])
+    assert report.counts["staff"].new == 1
+    assert report.ignored == ["職員名簿.csv: 生年月日", "職員名簿.csv: 備考"]
+
+
+def test_a_column_close_to_a_known_one_is_a_typo_not_ignored(db, tmp_path):
+    roster(tmp_path, "1001")
+    write_csv(tmp_path / "評価.csv", "年度,プロジェクト番号,評価区分,観点,評価者,評価者区分,被評価社,評価点",
+              "2025,P1,終了後,リーダーシップ,M1,メンバー,1001,4.0")
+    with pytest.raises(FactError) as excinfo:
+        import_paths(db, [tmp_path])
+    assert problems_of(excinfo)[0] == ("評価.csv:1: 被評価社: 不明な列です（もしかして '被評価者'？ 被評価者 は "
+                                       "target_staff_id の別名です。綴りを直してください）")
+    assert stored(db) == 0

@@ -95,11 +95,18 @@ def test_record_type_column_overrides_the_file_name(tmp_path):
     assert table.record_type == "activity"
 
 
-def test_unknown_column_is_a_problem_at_the_header(tmp_path):
+def test_a_column_that_is_no_field_is_ignored_and_listed(tmp_path):
     write_csv(tmp_path / "staff.csv", ["staff_id,fiscal_year,name,department,grade,備考",
                                        "1001,2025,山田,課,主任,x"])
     result = read_paths([tmp_path / "staff.csv"])
-    assert [str(p) for p in result.problems][0].startswith("staff.csv:1: 備考: 不明な列です")
+    assert result.problems == [] and result.ignored == ["staff.csv: 備考"]
+    assert "備考" not in only_table(result).rows[0][1]
+
+
+def test_a_misspelt_column_is_a_problem_at_the_header(tmp_path):
+    write_csv(tmp_path / "staff.csv", ["staff_id,fiscal_year,name,departmnt,grade", "1001,2025,山田,課,主任"])
+    result = read_paths([tmp_path / "staff.csv"])
+    assert [str(p) for p in result.problems][0].startswith("staff.csv:1: departmnt: 不明な列です（もしかして 'department'？")
 
 
 def test_unknown_record_type_names_the_file_and_the_accepted_names(tmp_path):

@@ -35,14 +35,14 @@ def _files(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("policy", gen.POLICIES)
 def test_population_imports_and_reviews(policy, tmp_path, tmp_path_factory):
     facts = tmp_path / "facts"
-    counts = gen.generate(policy, STAFF, SEED, facts, extras=False)
+    counts = gen.generate(policy, STAFF, SEED, facts)
     assert counts["staff"] >= STAFF * 3  # one row per staff member per year on the roster
     assert set(counts) >= {"staff", "certification"} and all(n > 0 for n in counts.values())
 
     again = tmp_path / "again"
-    assert gen.generate(policy, STAFF, SEED, again, extras=False) == counts
+    assert gen.generate(policy, STAFF, SEED, again) == counts
     assert _files(again) == _files(facts), "same seed, different bytes"
-    gen.generate(policy, STAFF, SEED + 1, tmp_path / "other", extras=False)
+    gen.generate(policy, STAFF, SEED + 1, tmp_path / "other")
     assert _files(tmp_path / "other") != _files(facts)
 
     db = _db(tmp_path_factory.mktemp("db"))
@@ -59,8 +59,6 @@ def test_population_imports_and_reviews(policy, tmp_path, tmp_path_factory):
     assert not set(missing) - RARE.get(policy, set()), missing
 
 
-@pytest.mark.xfail(reason="spec/fact-records.md: a column that is no field of the record (備考) is ignored; "
-                          "the importer still rejects it as 不明な列", strict=False)
 def test_unknown_columns_are_ignored(tmp_path, tmp_path_factory):
     facts = tmp_path / "facts"
     counts = gen.generate("oyama", 40, SEED, facts)  # the roster carries a 備考 column
