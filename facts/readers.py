@@ -88,10 +88,12 @@ def _expand(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[tu
 
 
 def _ignored(relative: Path) -> bool:
-    """Hidden files, Excel lock files and notes kept beside the data in a folder."""
+    """Hidden files, Excel lock files, notes and database files (nintei's own SQLite file in the
+    working directory: `nintei import .`) kept beside the data in a folder."""
     name = relative.name
     return (any(part.startswith(".") for part in relative.parts) or name.startswith("~$")
-            or relative.suffix.lower() in {".md", ".txt"})
+            or relative.suffix.lower() in {".md", ".txt", ".db", ".sqlite", ".sqlite3"}
+            or name.endswith(("-journal", "-wal", "-shm")))
 
 
 def _too_big(value: Any) -> bool:

@@ -121,3 +121,11 @@ def test_unknown_record_type_names_the_file_and_the_accepted_names(tmp_path):
 def test_missing_path_is_a_problem(tmp_path):
     problems = [str(p) for p in read_paths([tmp_path / "nowhere"]).problems]
     assert problems == [f"{tmp_path / 'nowhere'}: ファイルもフォルダもありません"]
+
+
+def test_a_folder_with_the_database_beside_the_facts_reads_the_facts_only(tmp_path):
+    write_csv(tmp_path / "staff.csv", ["staff_id,fiscal_year,name,department,grade", "1001,2025,山田,課,主任"])
+    (tmp_path / "nintei.db").write_bytes(b"SQLite format 3\x00")
+    (tmp_path / "nintei.db-journal").write_bytes(b"")
+    result = read_paths([tmp_path])
+    assert result.problems == [] and result.files == ["staff.csv"]
