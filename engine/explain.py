@@ -82,7 +82,7 @@ class Explainer:
             criterion=cert.criterion, location=str(cert.loc), conditions=children,
         )
         return Decision(policy=self.c.policy.id, fiscal_year=self.c.fiscal_year, staff_id=staff.staff_id,
-                        staff_name=staff.name, certification=cert.id, label=cert.label.ja,
+                        staff_name=staff.name, department=staff.department or "", certification=cert.id, label=cert.label.ja,
                         label_en=cert.label.en, outcome=outcome, validity=cert.validity, explanation=root)
 
     def held_node(self, cert: CertificationDef) -> ExplanationNode:

@@ -63,6 +63,7 @@ class Decision(Frozen):
     fiscal_year: int
     staff_id: str
     staff_name: str = ""
+    department: str = ""  # 所属 on the review year's roster
     certification: str
     label: str
     label_en: str = ""

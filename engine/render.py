@@ -44,6 +44,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "list_sep": "、",
         "staff": "職員",
         "name": "氏名",
+        "department": "所属",
         "certification": "認定区分",
         "outcome": "結果",
         "unmet": "未充足の条件",
@@ -62,6 +63,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "list_sep": ", ",
         "staff": "staff",
         "name": "name",
+        "department": "department",
         "certification": "certification",
         "outcome": "outcome",
         "unmet": "unmet conditions",
@@ -69,7 +71,7 @@ _WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-CSV_COLUMNS = ("staff_id", "staff_name", "certification", "label", "outcome", "summary")
+CSV_COLUMNS = ("staff_id", "staff_name", "department", "certification", "label", "outcome", "summary")
 
 
 def _lang(lang: str) -> str:
@@ -251,13 +253,13 @@ def decision_summary(decision: Decision, lang: str = "ja") -> str:
 
 def table_headers(lang: str = "ja") -> tuple[str, ...]:
     lang = _lang(lang)
-    return tuple(_w(lang, k) for k in ("staff", "name", "certification", "outcome", "unmet"))
+    return tuple(_w(lang, k) for k in ("staff", "name", "department", "certification", "outcome", "unmet"))
 
 
 def decisions_table(decisions: Iterable[Decision], lang: str = "ja") -> list[tuple[str, ...]]:
-    """Rows (staff id, name, certification label, outcome word, summary) under table_headers()."""
+    """Rows (staff id, name, 所属, certification label, outcome word, summary) under table_headers()."""
     lang = _lang(lang)
-    return [(d.staff_id, d.staff_name, decision_label(d, lang), outcome_word(d.outcome, lang),
+    return [(d.staff_id, d.staff_name, d.department, decision_label(d, lang), outcome_word(d.outcome, lang),
              decision_summary(d, lang)) for d in decisions]
 
 
@@ -288,7 +290,7 @@ def decisions_csv(decisions: Iterable[Decision], lang: str = "ja") -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for d in decisions:
-        writer.writerow((d.staff_id, d.staff_name, d.certification, decision_label(d, lang), d.outcome,
+        writer.writerow((d.staff_id, d.staff_name, d.department, d.certification, decision_label(d, lang), d.outcome,
                          decision_summary(d, lang)))
     return buf.getvalue()
 

@@ -57,7 +57,7 @@ def not_certified() -> Decision:
                            description_en="DX expert criteria", met=False,
                            conditions=[report, members])
     return Decision(policy="moka", fiscal_year=2025, staff_id="B002", staff_name="佐藤 花子",
-                    certification="dx_expert", label="DXエキスパート", label_en="DX Expert",
+                    department="総務部 デジタル戦略課", certification="dx_expert", label="DXエキスパート", label_en="DX Expert",
                     outcome="not_certified", explanation=root)
 
 
@@ -132,7 +132,7 @@ def test_csv(certified, not_certified):
     assert list(rows[0]) == list(render.CSV_COLUMNS)
     assert rows[0]["outcome"] == "certified" and rows[0]["summary"] == ""
     assert rows[1] == {
-        "staff_id": "B002", "staff_name": "佐藤 花子", "certification": "dx_expert",
+        "staff_id": "B002", "staff_name": "佐藤 花子", "department": "総務部 デジタル戦略課", "certification": "dx_expert",
         "label": "DXエキスパート", "outcome": "not_certified",
         "summary": "2025年度 P25-02: 報告会評価 3.20 < 3.50（0.30 不足）; 記録不足: メンバー評価 記録なし",
     }
@@ -144,7 +144,8 @@ def test_csv(certified, not_certified):
 def test_tables(certified, not_certified):
     rows = render.decisions_table([certified, not_certified], "ja")
     assert len(render.table_headers("ja")) == len(rows[0])
-    assert rows[1][:4] == ("B002", "佐藤 花子", "DXエキスパート", "非認定")
+    assert rows[1][:5] == ("B002", "佐藤 花子", "総務部 デジタル戦略課", "DXエキスパート", "非認定")
+    assert render.table_headers("ja")[:3] == ("職員", "氏名", "所属")
     counts = render.counts_table([certified, not_certified, certified], "en")
     assert counts[0] == ("DX Specialist", "2", "0", "0", "2")
     assert counts[1] == ("DX Expert", "0", "0", "1", "1")

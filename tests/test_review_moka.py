@@ -98,3 +98,11 @@ def _walk(node):
     yield node
     for c in node.conditions:
         yield from _walk(c)
+
+
+def test_decisions_carry_the_department_of_the_review_years_roster(reviewed):
+    db, result = reviewed
+    d = next(x for x in result.decisions if x.staff_id == "11006")
+    assert d.department == "総務部 デジタル戦略課"
+    [stored] = stored_decisions(db, "moka", 2025, staff_id="11006", certification="dx_expert")
+    assert stored.department == d.department
