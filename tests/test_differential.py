@@ -43,31 +43,94 @@ history = st.tuples(st.sampled_from(PEOPLE), st.sampled_from(["dx_advisor", "dx_
                     st.sampled_from([2021, 2023, 2024, 2025]))
 
 
-@settings(max_examples=int(os.environ.get("NINTEI_DIFF_EXAMPLES", "60")), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+def judge_files(tmp_path_factory, policy: str, files: dict[str, tuple[str, list[tuple]]]) -> None:
+    """Write the made-up facts as CSV, import, review 令和7年度 and compare with the reference."""
+    folder = tmp_path_factory.mktemp(policy)
+    for name, (header, rows) in files.items():
+        if rows:
+            (folder / name).write_text("\n".join([header, *(",".join(map(str, r)) for r in rows)]) + "\n",
+                                       encoding="utf-8")
+    db = get_engine(f"sqlite:///{tmp_path_factory.mktemp('db')}/n.db")
+    init_db(db)
+    import_paths(db, [folder])
+    bad = compare(db, policy, run_review(db, policy, 2025))
+    db.dispose()
+    assert not bad, "\n".join(str(d) for d in bad[:3])
+
+
+EXAMPLES = int(os.environ.get("NINTEI_DIFF_EXAMPLES", "60"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+ROSTER_HEADER = "staff_id,fiscal_year,name,department,grade"
+
+
+@SETTINGS
 @given(st.lists(participation, max_size=8, unique_by=lambda p: (p[0], p[1], p[2])),
        st.lists(report_row, max_size=14, unique_by=lambda r: r[:4]),
        st.lists(post_row, max_size=6, unique_by=lambda r: r[:4]),
        st.lists(history, max_size=2, unique_by=lambda h: h[:2]))
 def test_engine_and_reference_agree_on_made_up_moka_cases(tmp_path_factory, projects, reports, posts, grants):
-    folder = tmp_path_factory.mktemp("moka")
-    def write(name, header, rows):
-        if rows:
-            (folder / name).write_text("\n".join([header, *(",".join(map(str, r)) for r in rows)]) + "\n",
-                                       encoding="utf-8")
-    write("staff.csv", "staff_id,fiscal_year,name,department,grade",
-          [(p, y, f"職員{p}", "総務課", "主事") for p in PEOPLE for y in YEARS])
-    write("project.csv", "staff_id,fiscal_year,project_id,project_name,role",
-          [(p, y, pid, f"事業{pid}", role) for p, y, pid, role in projects])
     evaluations = [(y, pid, "report_meeting", q, f"E{q[0]}", "executive", target, s) for y, pid, q, target, s in reports]
     evaluations += [(y, pid, "post_project", "leadership", who, "member" if who != "EXE1" else "executive", target, s)
                     for y, pid, who, target, s in posts]
-    write("evaluation.csv", "fiscal_year,project_id,occasion,perspective,evaluator_id,evaluator_type,target_staff_id,score",
-          evaluations)
-    write("certification.csv", "staff_id,policy,certification,fiscal_year", [(p, "moka", c, y) for p, c, y in grants])
-    db = get_engine(f"sqlite:///{tmp_path_factory.mktemp('db')}/n.db")
-    init_db(db)
-    import_paths(db, [folder])
-    bad = compare(db, "moka", run_review(db, "moka", 2025))
-    db.dispose()
-    assert not bad, "\n".join(str(d) for d in bad[:3])
+    judge_files(tmp_path_factory, "moka", {
+        "staff.csv": (ROSTER_HEADER, [(p, y, f"職員{p}", "総務課", "主事") for p in PEOPLE for y in YEARS]),
+        "project.csv": ("staff_id,fiscal_year,project_id,project_name,role",
+                        [(p, y, pid, f"事業{pid}", role) for p, y, pid, role in projects]),
+        "evaluation.csv": ("fiscal_year,project_id,occasion,perspective,evaluator_id,evaluator_type,target_staff_id,score",
+                           evaluations),
+        "certification.csv": ("staff_id,policy,certification,fiscal_year", [(p, "moka", c, y) for p, c, y in grants]),
+    })
+
+
+# --- Goka and Oyama, made up by hypothesis --------------------------------------------------------
+
+ALL_YEARS = [2021, 2022, 2023, 2024, 2025]
+grade = st.sampled_from(["主事", "係長", "課長", "部長"])
+
+
+@SETTINGS
+@given(st.lists(st.tuples(grade, st.sampled_from(["総務課", "デジタル推進室", "総務部 デジタル推進室"])),
+                min_size=5, max_size=5),
+       st.lists(st.sampled_from([2020, *ALL_YEARS]), max_size=4, unique=True),
+       st.lists(st.tuples(st.sampled_from(["manager", "dx_office", "dx_leader", "staff"]), st.sampled_from(ALL_YEARS),
+                          st.sampled_from(["1", "2", "3", "4", "5"]), st.sampled_from(["A", "X1", "X2"])),
+                max_size=6, unique_by=lambda r: (r[0], r[1], r[3])),
+       st.lists(st.tuples(st.sampled_from(ALL_YEARS),
+                          st.sampled_from(["self_study", "ojt_instructor", "tool_instructor", "system_training_instructor"])),
+                max_size=4, unique=True),
+       st.booleans(),
+       st.lists(st.tuples(st.sampled_from(["staff_l1", "staff_l2", "dx_leader_l1", "manager_l1"]),
+                          st.sampled_from([2022, 2024, 2025])), max_size=2, unique_by=lambda h: h[0]))
+def test_engine_and_reference_agree_on_made_up_goka_cases(tmp_path_factory, roster, terms, skills, acts, trained,
+                                                         grants):
+    judge_files(tmp_path_factory, "goka", {
+        "staff.csv": (ROSTER_HEADER, [("A", y, "職員A", d, g) for y, (g, d) in zip(ALL_YEARS, roster)]),
+        "role.csv": ("staff_id,fiscal_year,role", [("A", y, "support_team") for y in terms]),
+        "skill.csv": ("staff_id,fiscal_year,framework,skill,level,assessor",
+                      [("A", y, "goka", k, lv, who) for k, y, lv, who in skills]),
+        "activity.csv": ("staff_id,fiscal_year,kind,detail", [("A", y, k, "内容") for y, k in acts]),
+        "training.csv": ("staff_id,course,completed_on", [("A", "庁内GIS研修", "2023-07-01")] if trained else []),
+        "certification.csv": ("staff_id,policy,certification,fiscal_year", [("A", "goka", c, y) for c, y in grants]),
+    })
+
+
+OYAMA_SKILLS = ["management", "leadership", "dx_promotion", "it", "data_literacy", "data_analysis",
+                "service_design", "info_security"]
+
+
+@SETTINGS
+@given(grade, st.sampled_from(["総務課", "情報政策課", "総務部 情報政策課", "DX推進室"]),
+       st.lists(st.tuples(st.sampled_from(OYAMA_SKILLS), st.sampled_from([2023, 2024, 2025]),
+                          st.sampled_from(["c", "b", "a"]), st.sampled_from(["A", "X1"])),
+                max_size=14, unique_by=lambda r: (r[0], r[1], r[3])),
+       st.lists(st.tuples(st.sampled_from(["it_passport", "sg", "fe", "ap"]),
+                          st.sampled_from(["2024-06-01", "2026-03-31", "2026-04-01"])),
+                max_size=2, unique_by=lambda q: q[0]))
+def test_engine_and_reference_agree_on_made_up_oyama_cases(tmp_path_factory, grade_now, department, skills, quals):
+    judge_files(tmp_path_factory, "oyama", {
+        "staff.csv": (ROSTER_HEADER, [("A", 2024, "職員A", "総務課", "主事"), ("A", 2025, "職員A", department, grade_now)]),
+        "skill.csv": ("staff_id,fiscal_year,framework,skill,level,assessor",
+                      [("A", y, "oyama", k, lv, who) for k, y, lv, who in skills]),
+        "qualification.csv": ("staff_id,qualification,acquired_on", [("A", q, d) for q, d in quals]),
+    })
