@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import POLICIES, generate  # noqa: E402
 from engine.reference import judge_reference  # noqa: E402
+from engine.render import render_text  # noqa: E402
 from engine.review import earlier_grants, run_review  # noqa: E402
 from engine.rulebook import load_rulebook  # noqa: E402
 from facts.db import get_engine, init_db  # noqa: E402
@@ -39,11 +40,17 @@ class Disagreement:
     engine: object
     reference: object
     facts: list[str] = field(default_factory=list)
+    engine_explanation: str = ""  # the engine's explanation, as explain prints it
+    reference_verdicts: str = ""  # the reference's verdict on every node (None: records missing)
 
     def __str__(self) -> str:
         lines = [f"職員 {self.staff_id} {self.certification} {self.what}: engine {self.engine!r}, "
-                 f"reference {self.reference!r}"]
-        return "\n".join(lines + [f"    {f}" for f in self.facts])
+                 f"reference {self.reference!r}", "  facts:", *(f"    {f}" for f in self.facts)]
+        if self.engine_explanation:
+            lines += ["  engine:", *(f"    {line}" for line in self.engine_explanation.splitlines())]
+        if self.reference_verdicts:
+            lines += ["  reference:", f"    {self.reference_verdicts}"]
+        return "\n".join(lines)
 
 
 def _nodes(node, out: dict, inside_candidate: bool = False) -> None:
@@ -83,7 +90,10 @@ def compare(db, policy_id: str, result) -> list[Disagreement]:
                     bad.append((node_id, met, r.met[node_id]))
             if bad:
                 facts = [f"{type(rec).__name__} {rec.provenance}: {rec.fields()}" for rec in staff.records()]
-                out.extend(Disagreement(d.staff_id, d.certification, w, e, x, facts) for w, e, x in bad)
+                text = render_text([d])
+                verdicts = f"outcome {r.outcome}; " + ", ".join(f"{k}={v}" for k, v in sorted(r.met.items()))
+                out.extend(Disagreement(d.staff_id, d.certification, w, e, x, facts, text, verdicts)
+                           for w, e, x in bad)
     return out
 
 
