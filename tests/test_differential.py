@@ -134,3 +134,55 @@ def test_engine_and_reference_agree_on_made_up_oyama_cases(tmp_path_factory, gra
                       [("A", y, "oyama", k, lv, who) for k, y, lv, who in skills]),
         "qualification.csv": ("staff_id,qualification,acquired_on", [("A", q, d) for q, d in quals]),
     })
+
+
+def _catalogue(policy: str, kind: str) -> list[str]:
+    from engine.rulebook import load_rulebook
+
+    return sorted(load_rulebook().policy(policy).catalogue[kind])
+
+
+TARUMIZU_COURSES = _catalogue("tarumizu", "course")
+
+
+@SETTINGS
+@given(grade, st.sampled_from(["総務課", "総務課 DX推進係", "DX推進係", "企画課/DX推進係"]),
+       st.lists(st.tuples(st.sampled_from(["nominee", "dx_leader", "dx_promoter"]), st.sampled_from([2024, 2025]),
+                          st.sampled_from(["", "dx_promoter", "dx_leader"])),
+                max_size=3, unique_by=lambda r: (r[0], r[1])),
+       st.lists(st.tuples(st.sampled_from(TARUMIZU_COURSES), st.sampled_from(["2023-05-01", "2025-10-01", "2026-04-02"])),
+                max_size=len(TARUMIZU_COURSES), unique_by=lambda t: t[0]),
+       st.booleans())
+def test_engine_and_reference_agree_on_made_up_tarumizu_cases(tmp_path_factory, grade_now, department, roles,
+                                                             trainings, advisor_before):
+    judge_files(tmp_path_factory, "tarumizu", {
+        "staff.csv": (ROSTER_HEADER, [("A", 2024, "職員A", "総務課", "主事"), ("A", 2025, "職員A", department, grade_now)]),
+        "role.csv": ("staff_id,fiscal_year,role,nominated_for",
+                     [("A", y, r, n if r == "nominee" else "") for r, y, n in roles]),
+        "training.csv": ("staff_id,course,completed_on", [("A", c, d) for c, d in trainings]),
+        "certification.csv": ("staff_id,policy,certification,fiscal_year",
+                              [("A", "tarumizu", "dx_advisor", 2024)] if advisor_before else []),
+    })
+
+
+KAKAMIGAHARA_SKILLS = _catalogue("kakamigahara", "skill")
+KAKAMIGAHARA_COURSES = ["情報セキュリティ研修（基礎）", "DXマインドアップ研修", "デジタルスキルアップ研修"]
+
+
+@SETTINGS
+@given(grade, st.sampled_from(["総務課", "情報推進課", "企画部 情報推進課"]),
+       st.lists(st.sampled_from([2024, 2025]), max_size=2, unique=True),
+       st.lists(st.tuples(st.sampled_from(KAKAMIGAHARA_SKILLS), st.sampled_from([2024, 2025, 2026]),
+                          st.sampled_from(["acquired", "理解"])),
+                max_size=16, unique_by=lambda r: (r[0], r[1])),
+       st.lists(st.tuples(st.sampled_from(KAKAMIGAHARA_COURSES), st.sampled_from(["2024-06-01", "2026-04-02"])),
+                max_size=3, unique_by=lambda t: t[0]))
+def test_engine_and_reference_agree_on_made_up_kakamigahara_cases(tmp_path_factory, grade_now, department, appointed,
+                                                                 skills, trainings):
+    judge_files(tmp_path_factory, "kakamigahara", {
+        "staff.csv": (ROSTER_HEADER, [("A", 2024, "職員A", "総務課", "主事"), ("A", 2025, "職員A", department, grade_now)]),
+        "role.csv": ("staff_id,fiscal_year,role", [("A", y, "digital_promoter") for y in appointed]),
+        "skill.csv": ("staff_id,fiscal_year,framework,skill,level,assessor",
+                      [("A", y, "kakamigahara", k, lv, "X1") for k, y, lv in skills]),
+        "training.csv": ("staff_id,course,completed_on", [("A", c, d) for c, d in trainings]),
+    })
