@@ -105,3 +105,13 @@ def test_never_having_led_is_not_met_not_records_missing(tmp_path, cert):
     d = got[("A1", cert)]
     assert d.outcome == "not_certified"
     assert not any(n.missing_records for n in walk(d.explanation))
+
+
+def test_advisor_standing_from_the_same_year_as_the_led_project_is_not_before_it(tmp_path):
+    """Led P2 in 2025 (3.5 / 4.0) and a member of P0 in 2025 (4.0): the standing is not from an
+    earlier year. durable_rules skipped the year test after the role's `$or` and granted it."""
+    got = review(tmp_path, ROSTER,
+                 ["A1,2025,P2,二,leader", "M1,2025,P2,二,member", "A1,2025,P0,〇,member", "M1,2025,P0,〇,leader"],
+                 [*report(2025, "P2", 3.5), "2025,P2,post_project,leadership,M1,member,A1,4.0", *report(2025, "P0", 4.0)])
+    assert got[("A1", "dx_advisor")].outcome == "certified"
+    assert got[("A1", "dx_expert")].outcome == "not_certified"
