@@ -246,11 +246,13 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
               show_default=True, help="出力形式")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="結果を標準出力ではなくこのファイルに書く")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="判定に使うプロセス数（既定: 使えるCPUコアの数。$NINTEI_WORKERS でも指定可）")
 @lang_option()
 @db_option
 @click.pass_context
 def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: tuple[Path, ...],
-               fmt: str, out: Path | None, lang: str) -> None:
+               fmt: str, out: Path | None, workers: int | None, lang: str) -> None:
     """年度の審査: 名簿の全職員を方針の全認定について判定し、保存して表示します。
 
     --facts があれば先に取り込みます。--format json / csv のとき、標準出力には
@@ -267,7 +269,7 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
     db = _open_db(ctx)
     if facts_paths:
         _import(db, facts_paths, to_stderr=True)
-    result = _run_with_progress(run_review, db, policy, fiscal_year)
+    result = _run_with_progress(run_review, db, policy, fiscal_year, workers)
     decisions = result.decisions
 
     if fmt == "json":
@@ -294,10 +296,10 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
         _write(f"{title}\n" + _plain_table(*table) + "\n" + _plain_table(*counts), out)
 
 
-def _run_with_progress(run_review: Callable[..., Any], db, policy: str, fiscal_year: int):
+def _run_with_progress(run_review: Callable[..., Any], db, policy: str, fiscal_year: int, workers: int | None):
     """run_review with a rich progress bar on stderr, only when stderr is a terminal."""
     if not sys.stderr.isatty():
-        return run_review(db, policy, fiscal_year)
+        return run_review(db, policy, fiscal_year, workers=workers)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -309,7 +311,7 @@ def _run_with_progress(run_review: Callable[..., Any], db, policy: str, fiscal_y
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return run_review(db, policy, fiscal_year, progress=progress)
+        return run_review(db, policy, fiscal_year, progress=progress, workers=workers)
 
 
 def _write(text: str, out: Path | None) -> None:

@@ -78,6 +78,10 @@ class Compiled:
     roots: dict[str, str]  # certification id -> root node id
     firings: Firings
     definition_json: str  # the ruleset as JSON (actions named), for the record
+    types: dict[str, FactType] = field(default_factory=dict)  # the policy's fact types
+    # the fact types some rule (other than a sink) looks at: only those are asserted (a fact no
+    # rule reads changes nothing but costs durable_rules a pass over its network)
+    read_types: frozenset[str] = frozenset()
 
     def build(self) -> dict[str, Any]:
         """A fresh ruleset dict with live actions (durable_rules mutates what it is given)."""
@@ -102,12 +106,32 @@ def _compile(policy: Policy, fiscal_year: int) -> Compiled:
         values[name], since[name] = p.value_for(fiscal_year)
     stages = max((_stratum(c.condition, policy) for c in policy.certifications), default=0)
     roots = {c.id: c.condition.id for c in policy.certifications}
-    compiled = Compiled(policy, fiscal_year, values, since, "", stages, roots, Firings(), "")
+    compiled = Compiled(policy, fiscal_year, values, since, "", stages, roots, Firings(), "", policy.fact_types())
     shape = _Builder(compiled).rules(with_actions=False)
     compiled.definition_json = json.dumps(shape, ensure_ascii=False, sort_keys=True)
+    compiled.read_types = frozenset(_types_read(shape))
     digest = hashlib.sha256(compiled.definition_json.encode()).hexdigest()[:12]
     compiled.name = f"{policy.id}_{fiscal_year}_{digest}"
     return compiled
+
+
+def _types_read(shape: dict[str, Any]) -> set[str]:
+    out: set[str] = set()
+
+    def walk(x: Any) -> None:
+        if isinstance(x, dict):
+            if isinstance(x.get("t"), str):
+                out.add(x["t"])
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    for name, rule in shape.items():
+        if not name.startswith("_sink_"):
+            walk(rule["all"])
+    return out
 
 
 def _stratum(node: Node, policy: Policy, seen: frozenset = frozenset()) -> int:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from statistics import fmean
 from typing import Any, Callable
 
+from facts.records import Record
+
 from .facttypes import SCORE_SCALE, FactType
 from .rulefile import Derived, ParamRef, Policy
 
@@ -41,6 +43,8 @@ class Fact:
         return out
 
 
+_RECORD_FIELDS = Record.fields
+
 BASE_LISTS = {
     "project": "projects", "training": "trainings", "qualification": "qualifications", "skill": "skills",
     "role": "roles", "activity": "activities", "certification": "certifications",
@@ -48,25 +52,51 @@ BASE_LISTS = {
 
 
 def base_facts(staff_facts, policy: Policy) -> list[Fact]:
-    """The staff member's own records as facts (history of certifications: this policy's only).
-
-    A training's course, and a skill of this policy's framework, are read through the policy's
-    catalogues: ``course`` / ``skill`` become the catalogue id where the recorded name fits one
-    entry (the name as recorded stays in ``course_name``)."""
-    out = [Fact("staff", staff_facts.staff.record_id, staff_facts.staff.fields(), staff_facts.staff)]
+    """The staff member's own records as facts (history of certifications: this policy's only)."""
+    out = [base_fact("staff", staff_facts.staff, policy)]
     for ftype, attr in BASE_LISTS.items():
         for rec in getattr(staff_facts, attr):
-            if ftype == "certification" and rec.policy != policy.id:
-                continue
-            fields = rec.fields()
-            fields.setdefault("fiscal_year", getattr(rec, "fiscal_year", None))
-            if ftype == "training":
-                fields["course_name"] = rec.course
-                fields["course"] = policy.resolve("course", rec.course) or rec.course
-            elif ftype == "skill" and fields.get("framework") == policy.id:
-                fields["skill"] = policy.resolve("skill", rec.skill) or rec.skill
-            out.append(Fact(ftype, rec.record_id, fields, rec))
+            fact = base_fact(ftype, rec, policy)
+            if fact is not None:
+                out.append(fact)
     return out
+
+
+_PLAIN: dict[type, tuple[tuple[str, ...], bool]] = {}
+
+
+def record_fields(rec) -> dict[str, Any]:
+    """``rec.fields()`` (the data fields, no provenance) without pydantic's serializer: the records
+    are flat, so their field values are the same objects model_dump would return."""
+    spec = _PLAIN.get(type(rec))
+    if spec is None:
+        cls = type(rec)
+        names = tuple(n for n in cls.model_fields if n != "provenance")
+        spec = _PLAIN[cls] = (names, cls.fields is not _RECORD_FIELDS)
+    names, own = spec
+    if own:  # a record type that adds to its fields (the fiscal year of a dated record)
+        return rec.fields()
+    d = rec.__dict__
+    return {n: d[n] for n in names}
+
+
+def base_fact(ftype: str, rec, policy: Policy) -> Fact | None:
+    """One record as a fact. A training's course, and a skill of this policy's framework, are read
+    through the policy's catalogues: ``course`` / ``skill`` become the catalogue id where the
+    recorded name fits one entry (the name as recorded stays in ``course_name``). Another policy's
+    certification history is no fact of this one (None)."""
+    if ftype == "staff":
+        return Fact("staff", rec.record_id, record_fields(rec), rec)
+    if ftype == "certification" and rec.policy != policy.id:
+        return None
+    fields = record_fields(rec)
+    fields.setdefault("fiscal_year", getattr(rec, "fiscal_year", None))
+    if ftype == "training":
+        fields["course_name"] = rec.course
+        fields["course"] = policy.resolve("course", rec.course) or rec.course
+    elif ftype == "skill" and fields.get("framework") == policy.id:
+        fields["skill"] = policy.resolve("skill", rec.skill) or rec.skill
+    return Fact(ftype, rec.record_id, fields, rec)
 
 
 def project_scores(derived: Derived, values: dict[str, Any], staff_facts, year_facts, base) -> list[Fact]:

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import json
 import os
+
+import orjson
 from typing import Any, Callable
 
 import durable_rules_engine as _c
@@ -72,7 +74,7 @@ class _Ruleset:
 
     def assert_fact(self, fact: dict[str, Any]) -> None:
         """Assert one more fact into the live state (from inside an action: its rules run next)."""
-        self._result(_c.assert_fact(self.handle, json.dumps(dict(fact, sid=SID), ensure_ascii=False)),
+        self._result(_c.assert_fact(self.handle, _dumps(dict(fact, sid=SID))),
                      f"fact {fact.get('id')}")
 
     def _run_actions(self, state: int) -> None:
@@ -80,7 +82,7 @@ class _Ruleset:
         started = _c.start_action_for_state(self.handle, state)
         if not started:
             return
-        message = json.loads(started[1])
+        message = orjson.loads(started[1])
         while True:
             (rule, matched), = message.items()
             try:
@@ -91,19 +93,23 @@ class _Ruleset:
             following = _c.complete_and_start_action(self.handle, state)
             if not following:
                 return
-            message = json.loads(following)
+            message = orjson.loads(following)
 
     def judge(self, facts: list[dict[str, Any]], stages: int) -> None:
         batch = [{"sid": SID, "id": SESSION, "t": SESSION}]
         batch.extend(dict(f, sid=SID) for f in facts)
         try:
-            state = self._result(_c.assert_facts(self.handle, json.dumps(batch, ensure_ascii=False)), "a fact")
+            state = self._result(_c.assert_facts(self.handle, _dumps(batch)), "a fact")
             self._run_actions(state)
             for k in range(1, stages + 1):  # negation strata, one by one after every positive fact
                 stage = {"sid": SID, "id": f"_stage{k}", "t": STAGE, "k": k}
-                self._run_actions(self._result(_c.assert_fact(self.handle, json.dumps(stage)), stage["id"]))
+                self._run_actions(self._result(_c.assert_fact(self.handle, _dumps(stage)), stage["id"]))
         finally:
             _c.delete_state(self.handle, SID)
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode("utf-8")
 
 
 _RULESETS: dict[str, _Ruleset] = {}

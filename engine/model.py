@@ -76,12 +76,30 @@ class Decision(Frozen):
         return self.model_dump(mode="json")
 
 
-class ReviewResult(Frozen):
-    policy: str
-    fiscal_year: int
-    rules_version: str
-    run_id: int | None = None
-    decisions: list[Decision]
+class ReviewResult:
+    """A finished review run. Its decisions are rendered from the store when first asked for
+    (``decisions``, ``iter_decisions``): a review of 100,000 staff holds none of them in memory."""
+
+    def __init__(self, policy: str, fiscal_year: int, rules_version: str, run_id: int | None = None,
+                 decisions: list[Decision] | None = None, staff_count: int = 0, decision_count: int = 0,
+                 db: Any = None):
+        self.policy, self.fiscal_year, self.rules_version, self.run_id = policy, fiscal_year, rules_version, run_id
+        self.staff_count, self.decision_count, self.db = staff_count, decision_count, db
+        self._decisions = decisions
+
+    def iter_decisions(self, batch: int = 500):
+        if self._decisions is not None:
+            yield from self._decisions
+            return
+        from engine.review import iter_run_decisions  # the store renders them
+
+        yield from iter_run_decisions(self.db, self.run_id, batch)
+
+    @property
+    def decisions(self) -> list[Decision]:
+        if self._decisions is None:
+            self._decisions = list(self.iter_decisions())
+        return self._decisions
 
     def counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}

@@ -1,7 +1,11 @@
-"""The annual review: judge every staff member on the year's roster, explain, store.
+"""The annual review: load -> judge -> store, in chunks of staff, on every core.
 
-Staff stream through durable_rules one at a time (one state each, deleted before the next);
-decisions are written in one transaction with the run, so a failed review leaves no half set.
+The year's facts stream out of the database in chunks (facts/stream.py); worker processes judge
+them (engine/pipeline.py: engine/judge.py per staff member, one durable_rules state at a time) and
+hand back compact judgements (engine/stored.py), which are written in batches as they come. The
+run is recorded first as ``running`` and not current; only when every staff member is stored does
+one transaction make it current (superseding the year's earlier run). A review that fails leaves a
+``failed`` run; a killed one leaves a ``running`` one; neither is ever read as the year's decisions.
 """
 from __future__ import annotations
 
@@ -14,18 +18,16 @@ from sqlmodel import Session, select
 
 from facts.db import advisory_key, init_db
 from facts.records import Certification, Source
-from facts.store import load_year
+from facts.stream import chunks, load_rows, roster
 
-from . import durable_seam
+from . import pipeline, stored
 from .compile import compile_policy
-from .derive import Fact, all_facts
 from .errors import ReviewError
-from .explain import Explainer
 from .model import Decision, ReviewResult
-from .rulebook import load_rulebook
-from .tables import DecisionRow, ReviewRun
+from .rulebook import load_rulebook, policy_from_content
+from .tables import DecisionRow, JudgementRow, ReviewRun
 
-BATCH = 1000
+CHUNK = 500  # staff per chunk handed to a worker
 
 
 def earlier_grants(session: Session, policy_id: str, fiscal_year: int) -> dict[str, list[Certification]]:
@@ -45,39 +47,78 @@ def earlier_grants(session: Session, policy_id: str, fiscal_year: int) -> dict[s
 
 
 def run_review(db, policy_id: str, fiscal_year: int, rules_dir=None,
-               progress: Callable[[int, int], None] | None = None) -> ReviewResult:
+               progress: Callable[[int, int], None] | None = None, workers: int | None = None,
+               chunk_size: int = CHUNK) -> "ReviewResult":
+    """Load -> judge -> store, chunk by chunk; returns the run (its decisions are rendered from the
+    store when asked for). See engine/pipeline.py for the workers."""
     rulebook = load_rulebook(rules_dir)
     policy = rulebook.policy(policy_id)
     init_db(db)
-    year = load_year(db, fiscal_year)
-    if not year.roster:
+    staff_ids = roster(db, fiscal_year)
+    if not staff_ids:
         raise ReviewError(f"no staff on the roster of fiscal year {fiscal_year}: import the 職員名簿 first")
     compiled = compile_policy(policy, fiscal_year)
-    durable_seam.ensure_ruleset(compiled.name, compiled.build)
-    types = policy.fact_types()
-    decisions: list[Decision] = []
     with Session(db) as session:
         grants = earlier_grants(session, policy.id, fiscal_year)
-    total = len(year.roster)
-    for i, staff in enumerate(year.roster, 1):
-        sf = year.staff(staff.staff_id)
-        facts = all_facts(policy, compiled.values, sf, year)
-        for rec in grants.get(staff.staff_id, []):
-            if rec.fiscal_year < fiscal_year and not any(f.type == "certification" and f.fields.get("certification")
-                                                         == rec.certification for f in facts):
-                facts.append(Fact("certification", f"certification/review/{rec.certification}",
-                                  {**rec.fields(), "fiscal_year": rec.fiscal_year}, rec))
-        compiled.firings.reset()
-        durable_seam.judge(compiled.name, staff.staff_id, [f.durable(types[f.type]) for f in facts],
-                           compiled.stages)
-        explainer = Explainer(compiled, facts, compiled.firings)
-        decisions.extend(explainer.decision(c, staff) for c in policy.certifications)
-        if progress:
-            progress(i, total)
     version = rulebook.version(policy_id)
-    run_id = _store(db, policy_id, fiscal_year, version, policy.content, compiled.values, total, decisions)
-    return ReviewResult(policy=policy_id, fiscal_year=fiscal_year, rules_version=version,
-                        run_id=run_id, decisions=decisions)
+    run_id = _start_run(db, policy_id, fiscal_year, version, policy.content, compiled.values)
+    staff_count = decision_count = 0
+    try:
+        for judged in pipeline.judged(compiled, grants, chunks(db, fiscal_year, chunk_size), workers,
+                                      len(staff_ids) // chunk_size + 1):
+            _store_batch(db, run_id, policy_id, fiscal_year, judged)
+            staff_count += len(judged)
+            decision_count += sum(len(outcomes) for _, outcomes, _ in judged)
+            if progress:
+                progress(staff_count, len(staff_ids))
+        _finish(db, run_id, policy_id, fiscal_year, staff_count, decision_count)
+    except BaseException:
+        _fail(db, run_id)
+        raise
+    return ReviewResult(policy=policy_id, fiscal_year=fiscal_year, rules_version=version, run_id=run_id,
+                        staff_count=staff_count, decision_count=decision_count, db=db)
+
+
+def _start_run(db, policy_id, fiscal_year, version, content, values) -> int:
+    """The run, recorded before any decision: ``running``, not current (nobody reads its decisions
+    until _finish makes it current in one transaction)."""
+    with Session(db) as session, session.begin():
+        run = ReviewRun(policy=policy_id, fiscal_year=fiscal_year, rules_version=version, rules_content=content,
+                        parameters=json.dumps(values, ensure_ascii=False, default=list), status="running")
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def _store_batch(db, run_id: int, policy_id: str, fiscal_year: int, judged) -> None:
+    with db.begin() as conn:
+        conn.execute(insert(JudgementRow), [{"run_id": run_id, "staff_id": staff_id, "data": data}
+                                            for staff_id, _, data in judged])
+        conn.execute(insert(DecisionRow), [
+            {"run_id": run_id, "policy": policy_id, "fiscal_year": fiscal_year, "staff_id": staff_id,
+             "certification": cert, "outcome": outcome, "decision": ""}
+            for staff_id, outcomes, _ in judged for cert, outcome in outcomes.items()])
+
+
+def _finish(db, run_id: int, policy_id: str, fiscal_year: int, staff_count: int, decision_count: int) -> None:
+    with Session(db) as session, session.begin():
+        _lock_year(session, policy_id, fiscal_year)
+        session.execute(update(ReviewRun).where(ReviewRun.policy == policy_id, ReviewRun.fiscal_year == fiscal_year,
+                                                ReviewRun.id != run_id, ReviewRun.current == True)  # noqa: E712
+                        .values(current=False, status="superseded"))
+        session.execute(update(ReviewRun).where(ReviewRun.id == run_id).values(
+            current=True, status="complete", finished_at=datetime.now(timezone.utc), staff_count=staff_count,
+            decision_count=decision_count))
+
+
+def _fail(db, run_id: int) -> None:
+    """A review that stops leaves its run behind as ``failed`` (never current)."""
+    try:
+        with Session(db) as session, session.begin():
+            session.execute(update(ReviewRun).where(ReviewRun.id == run_id).values(
+                status="failed", finished_at=datetime.now(timezone.utc)))
+    except Exception:  # the database itself failed: the run stays "running", never current
+        pass
 
 
 def _lock_year(session: Session, policy_id: str, fiscal_year: int) -> None:
@@ -91,25 +132,6 @@ def _lock_year(session: Session, policy_id: str, fiscal_year: int) -> None:
         conn.execute(select(func.pg_advisory_xact_lock(advisory_key("review_run", policy_id, fiscal_year))))
     elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def _store(db, policy_id, fiscal_year, version, content, values, staff_count, decisions) -> int:
-    with Session(db) as session, session.begin():
-        _lock_year(session, policy_id, fiscal_year)
-        run = ReviewRun(policy=policy_id, fiscal_year=fiscal_year, rules_version=version, rules_content=content,
-                        parameters=json.dumps(values, ensure_ascii=False, default=list),
-                        staff_count=staff_count, decision_count=len(decisions))
-        session.add(run)
-        session.flush()
-        for start in range(0, len(decisions), BATCH):  # plain inserts in batches: no ORM object per row
-            session.execute(insert(DecisionRow), [
-                {"run_id": run.id, "policy": d.policy, "fiscal_year": d.fiscal_year, "staff_id": d.staff_id,
-                 "certification": d.certification, "outcome": d.outcome, "decision": d.model_dump_json()}
-                for d in decisions[start:start + BATCH]])
-        session.execute(update(ReviewRun).where(ReviewRun.policy == policy_id, ReviewRun.fiscal_year == fiscal_year,
-                                                ReviewRun.id != run.id).values(current=False, status="superseded"))
-        run.current, run.status, run.finished_at = True, "complete", datetime.now(timezone.utc)
-        return run.id
 
 
 def stored_decisions(db, policy_id: str, fiscal_year: int, staff_id: str | None = None,
@@ -135,7 +157,55 @@ def stored_decisions(db, policy_id: str, fiscal_year: int, staff_id: str | None 
         what = f"職員 {staff_id}" + (f" の認定区分 {certification}" if certification else "")
         raise ReviewError(f"{what} の判定は、方針 {policy_id} の {fiscal_year}年度の審査にありません"
                           f"（{fiscal_year}年度の職員名簿にいない職員か、方針にない認定区分です）")
-    return [Decision.model_validate_json(r.decision) for r in rows]
+    return render_rows(db, rows)
+
+
+def render_rows(db, rows: list[DecisionRow]) -> list[Decision]:
+    """Stored decision rows as decisions with their explanations: rendered from the stored
+    judgement (engine/stored.py), or read as stored by a review before compact storage."""
+    out: dict[int, Decision] = {}
+    compact = [r for r in rows if not r.decision]
+    for r in rows:
+        if r.decision:
+            out[r.id] = Decision.model_validate_json(r.decision)
+    by_run: dict[int, list[DecisionRow]] = {}
+    for r in compact:
+        by_run.setdefault(r.run_id, []).append(r)
+    for run_id, same in by_run.items():
+        with Session(db) as session:
+            run = session.get(ReviewRun, run_id)
+            docs = {j.staff_id: json.loads(j.data) for j in session.exec(select(JudgementRow).where(
+                JudgementRow.run_id == run_id, JudgementRow.staff_id.in_({r.staff_id for r in same})))}
+        compiled = compiled_for_run(run)
+        records = load_rows(db, {rid for doc in docs.values() for rid in stored.row_ids(doc)})
+        rendered: dict[str, dict[str, Decision]] = {}
+        for staff_id, doc in docs.items():
+            rendered[staff_id] = {d.certification: d for d in stored.render(doc, records, compiled)}
+        for r in same:
+            out[r.id] = rendered[r.staff_id][r.certification]
+    return [out[r.id] for r in rows]
+
+
+def iter_run_decisions(db, run_id: int, batch: int = 500):
+    """Every decision of a run, in the order stored (the roster's), rendered batch by batch."""
+    last = 0
+    while True:
+        with Session(db) as session:
+            rows = session.exec(select(DecisionRow).where(DecisionRow.run_id == run_id, DecisionRow.id > last)
+                                .order_by(DecisionRow.id).limit(batch)).all()
+        if not rows:
+            return
+        yield from render_rows(db, rows)
+        last = rows[-1].id
+
+
+def compiled_for_run(run: ReviewRun):
+    """The run's rule file as it was judged (its stored content), compiled for its year."""
+    rulebook = load_rulebook()
+    policy = rulebook.policies.get(run.policy)
+    if policy is None or rulebook.version(run.policy) != run.rules_version:
+        policy = policy_from_content(run.policy, run.rules_content)
+    return compile_policy(policy, run.fiscal_year)
 
 
 def current_run(db, policy_id: str, fiscal_year: int) -> ReviewRun | None:

@@ -42,6 +42,21 @@ class Rulebook:
 
 
 _LOADED: dict[tuple, Rulebook] = {}
+_FROM_CONTENT: dict[str, Policy] = {}
+
+
+def policy_from_content(policy_id: str, content: str) -> Policy:
+    """A policy as a review stored its rule file (review_run.rules_content), whatever the rule
+    files on disk say now; its locations read ``rules/<policy>.yaml`` as they did."""
+    import tempfile
+
+    key = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    if key not in _FROM_CONTENT:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"{policy_id}.yaml"
+            path.write_text(content, encoding="utf-8")
+            _FROM_CONTENT[key] = load_rule_file(path, f"rules/{policy_id}.yaml")
+    return _FROM_CONTENT[key]
 
 
 def load_rulebook(rules_dir: str | Path | None = None) -> Rulebook:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 import sys
 
-from sqlalchemy import Connection, Index, inspect, select, update
+from sqlalchemy import Column, Connection, Index, Text, UniqueConstraint, inspect, select, update
 from sqlalchemy.schema import CreateIndex
 from sqlmodel import Field, SQLModel
 
@@ -23,7 +23,7 @@ class ReviewRun(SQLModel, table=True):
     finished_at: datetime | None = None
     staff_count: int = 0
     decision_count: int = 0
-    status: str = "running"  # running / complete / superseded
+    status: str = "running"  # running / complete / superseded / failed
     current: bool = Field(default=False, index=True)  # the run whose decisions stand for the year
 
 
@@ -43,7 +43,21 @@ class DecisionRow(SQLModel, table=True):
     staff_id: str = Field(index=True)
     certification: str
     outcome: str
-    decision: str  # Decision as JSON (with its explanation tree)
+    # "" since compact storage: the decision is rendered from the run's JudgementRow of the staff
+    # member (engine/stored.py); a run stored before that holds the Decision as JSON here
+    decision: str = ""
+
+
+class JudgementRow(SQLModel, table=True):
+    """What a review judged for one staff member: the facts (by fact_row id) and what fired in
+    durable_rules, from which the member's decisions are rendered (engine/stored.py)."""
+
+    __tablename__ = "review_judgement"
+    __table_args__ = (UniqueConstraint("run_id", "staff_id", name="uq_review_judgement_run_staff"),)
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="review_run.id")
+    staff_id: str
+    data: str = Field(sa_column=Column(Text, nullable=False))
 
 
 def upgrade(conn: Connection) -> None:

@@ -2,7 +2,7 @@
 year both ended ``current`` on PostgreSQL, every decision doubled).
 
 - two reviews of one year storing at the same time end with one current run and one set of
-  decisions (engine.review._store locks the year);
+  decisions (engine.review._finish, the transaction that makes a run current, locks the year);
 - the schema itself refuses a second current run (a partial unique index on review_run);
 - init_db repairs a database that the bug already doubled and then adds the index.
 """
@@ -56,7 +56,7 @@ class _Reviewer:
         self.engine, self.monitor = engine, monitor
         self.other: _Reviewer | None = None
         self.pids: set[int] = set()
-        self.in_store = self.storing = self.superseded = False
+        self.in_store = self.storing = self.superseded = self.judging = False
         self.overlapped = False  # the other was mid-store when this one committed
         self.done = threading.Event()
         self.result = self.error = None
@@ -70,7 +70,11 @@ class _Reviewer:
             self.pids.add(dbapi_conn.info.backend_pid)
 
     def _before(self, conn, cursor, statement, *args):
-        if self.in_store:
+        # storing: in the finishing transaction, or (SQLite) writing at all once judging: a review
+        # writes its run and decisions as it goes, and on SQLite that first write already waits
+        # in the busy handler for the other's finishing transaction
+        if self.in_store or (self.judging and self.engine.dialect.name == "sqlite"
+                             and statement.lstrip().upper().startswith(("INSERT", "UPDATE"))):
             self.storing = True
 
     def _after(self, conn, cursor, statement, *args):
@@ -97,6 +101,7 @@ class _Reviewer:
     def run(self, judging: threading.Lock, local: threading.local) -> None:
         local.reviewer = self
         judging.acquire()
+        self.judging = True
         try:
             self.result = run_review(self.engine, "moka", 2025)
         except BaseException as exc:  # reported by the test
@@ -109,17 +114,18 @@ class _Reviewer:
 
 def test_two_reviews_of_one_year_storing_at_once_leave_one_current_run(db, monkeypatch):
     import_paths(db, [SAMPLES])
-    # durable_rules holds one live state per process: the two judge one after the other (the
-    # first releases `judging` as it starts storing), and then store at the same time.
+    # durable_rules holds one live state per process: the two judge (and write their decisions)
+    # one after the other (the first releases `judging` as it starts the transaction that makes
+    # its run current), and then finish at the same time.
     judging, local = threading.Lock(), threading.local()
-    real_store = review._store
+    real_store = review._finish
 
     def store(*args, **kwargs):
         local.reviewer.in_store = True
         judging.release()
         return real_store(*args, **kwargs)
 
-    monkeypatch.setattr(review, "_store", store)
+    monkeypatch.setattr(review, "_finish", store)
     monitor = _twin(db)
     a, b = _Reviewer(_twin(db), monitor), _Reviewer(_twin(db), monitor)
     a.other, b.other = b, a

@@ -1,0 +1,264 @@
+"""The review benchmark: generate (or reuse) a population, import it, review it, check it.
+
+    python bench/review.py --policy moka --staff 100000 [--workers 2] [--seed 7] [--db URL]
+
+Prints one JSON line:
+    staff, decisions, fact_rows   the population (staff on the 令和7年度 roster)
+    import_s                      `import` of the generated HR exports (CSV/CP932, XLSX), fresh database
+    review_s, staff_per_s         run_review: load, judge (durable_rules), store every decision (compact;
+                                  explanations are rendered from it on read)
+    peak_rss_mib                  the review's peak resident memory, its process and workers summed
+                                  (sampled every 50 ms)
+    db_bytes_per_decision         database growth of the review / decisions
+    baseline_python_s             the reference evaluator (engine/reference.py), plain Python, on the same
+                                  facts (loading included), one process
+    durable_only_s                durable_rules alone (asserting the same facts, running the rules'
+                                  actions), one process
+    agree                         the engine against the reference on every decision: the outcome and
+                                  every condition its explanation shows (rendered from the store);
+                                  exit 1 on any difference, printing the first ones
+    render_s                      rendering every stored decision's explanation (for `agree`)
+The population lives in --work (default /tmp/nintei-bench), generated once per (policy, staff, seed).
+--db: a SQLite URL (default: a fresh file in --work) or a PostgreSQL URL (a fresh schema per run).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+YEAR = 2025
+
+
+def _rss_tree(pid: int) -> int:
+    """Resident memory of a process and its descendants, in bytes."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return total
+
+
+class PeakMemory:
+    def __init__(self):
+        self.peak, self._stop = 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _rss_tree(os.getpid()))
+            self._stop.wait(0.05)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss_tree(os.getpid()))
+
+
+def engine_for(url: str):
+    from facts.db import get_engine
+    if url.startswith("postgresql"):
+        from sqlalchemy import create_engine, event, text
+        schema = url.rsplit("#schema=", 1)[1]
+        engine = create_engine(url.rsplit("#", 1)[0])
+
+        @event.listens_for(engine, "connect")
+        def _path(dbapi_conn, _):
+            with dbapi_conn.cursor() as cur:
+                cur.execute(f'set search_path to "{schema}"')
+            dbapi_conn.commit()
+        with engine.begin() as conn:
+            conn.execute(text(f'create schema if not exists "{schema}"'))
+        return engine
+    return get_engine(url)
+
+
+def db_size(engine) -> int:
+    from sqlalchemy import text
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        return sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+    with engine.connect() as conn:
+        return conn.execute(text("select sum(pg_total_relation_size(c.oid)) from pg_class c join pg_namespace n "
+                                 "on n.oid = c.relnamespace where n.nspname = current_schema() and c.relkind = 'r'")
+                            ).scalar() or 0
+
+
+def phase_review(url: str, policy: str, workers: int | None) -> dict:
+    """In a process of its own, so that its peak memory is the review's."""
+    from engine.review import run_review
+    db = engine_for(url)
+    before = db_size(db)
+    with PeakMemory() as mem:
+        t = time.perf_counter()
+        result = run_review(db, policy, YEAR, workers=workers)
+        review_s = time.perf_counter() - t
+    return {"review_s": review_s, "run_id": result.run_id, "staff": result.staff_count,
+            "decisions": result.decision_count, "peak_rss_mib": mem.peak / 2**20,
+            "db_bytes": db_size(db) - before}
+
+
+def phase_check(url: str, policy_id: str, run_id: int) -> dict:
+    """The reference evaluator and durable_rules alone on the same facts; then every decision."""
+    from bench.differential import _nodes
+    from engine import durable_seam
+    from engine.compile import compile_policy
+    from engine.derive import all_facts
+    from engine.judge import grant_facts
+    from engine.reference import judge_reference
+    from engine.review import earlier_grants, render_rows
+    from engine.rulebook import load_rulebook
+    from engine.tables import DecisionRow
+    from facts.stream import chunks
+    from sqlmodel import Session, select
+
+    db = engine_for(url)
+    policy = load_rulebook().policy(policy_id)
+    compiled = compile_policy(policy, YEAR)
+    durable_seam.ensure_ruleset(compiled.name, compiled.build)
+    with Session(db) as s:
+        grants = earlier_grants(s, policy_id, YEAR)
+    baseline = durable = render = 0.0
+    bad: list[str] = []
+    checked = 0
+    load = 0.0
+    stream = chunks(db, YEAR)
+    while True:
+        t = time.perf_counter()
+        chunk = next(stream, None)
+        if chunk is None:
+            break
+        year = chunk.year([])
+        t0 = time.perf_counter()
+        load += t0 - t
+        refs = {sf.staff_id: judge_reference(policy, YEAR, sf, year, grants.get(sf.staff_id, []), year.participants)
+                for sf in year}
+        t1 = time.perf_counter()
+        baseline += t1 - t0
+        for sf in year:
+            facts = all_facts(policy, compiled.values, sf, year)
+            facts += grant_facts(facts, grants.get(sf.staff_id, []), YEAR)
+            dicts = [f.durable(compiled.types[f.type]) for f in facts if f.type in compiled.read_types]
+            t2 = time.perf_counter()
+            compiled.firings.reset()
+            durable_seam.judge(compiled.name, sf.staff_id, dicts, compiled.stages)
+            durable += time.perf_counter() - t2
+        t3 = time.perf_counter()
+        with Session(db) as s:
+            rows = s.exec(select(DecisionRow).where(DecisionRow.run_id == run_id,
+                                                    DecisionRow.staff_id.in_(list(refs)))).all()
+        decisions = render_rows(db, rows)
+        render += time.perf_counter() - t3
+        for d in decisions:
+            r = refs[d.staff_id][d.certification]
+            checked += 1
+            if d.outcome != r.outcome:
+                bad.append(f"{d.staff_id} {d.certification}: outcome engine {d.outcome}, reference {r.outcome}")
+            shown: dict[str, bool] = {}
+            for child in d.explanation.conditions:
+                _nodes(child, shown)
+            for node_id, met in shown.items():
+                if node_id in r.met and met != (r.met[node_id] is True):
+                    bad.append(f"{d.staff_id} {d.certification}: {node_id} engine {met}, reference {r.met[node_id]}")
+    return {"baseline_python_s": baseline + load, "durable_only_s": durable, "render_s": render,
+            "checked": checked, "disagreements": bad[:20], "disagreement_count": len(bad)}
+
+
+def _child(phase: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--phase", phase, *args], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr)
+        raise SystemExit(f"bench phase {phase} failed")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--policy", default="moka")
+    ap.add_argument("--staff", type=int, default=10000)
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--work", default="/tmp/nintei-bench")
+    ap.add_argument("--db", default=None)
+    ap.add_argument("--phase", choices=["review", "check"], help=argparse.SUPPRESS)
+    ap.add_argument("--url", help=argparse.SUPPRESS)
+    ap.add_argument("--run", type=int, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.phase == "review":
+        print(json.dumps(phase_review(a.url, a.policy, a.workers)))
+        return
+    if a.phase == "check":
+        print(json.dumps(phase_check(a.url, a.policy, a.run)))
+        return
+
+    from bench.generate import generate
+    from engine.rulebook import load_rulebook
+    from facts.db import init_db
+    from facts.importer import import_paths
+
+    work = Path(a.work)
+    facts = work / f"{a.policy}-{a.staff}-seed{a.seed}"
+    if not (facts / ".done").exists():
+        generate(a.policy, a.staff, a.seed, facts)
+        (facts / ".done").write_text("ok")
+    tag = uuid.uuid4().hex[:8]
+    if a.db and a.db.startswith("postgresql"):
+        url, backend = f"{a.db}#schema=bench_{tag}", "postgresql"
+    else:
+        url, backend = a.db or f"sqlite:///{work}/bench-{a.policy}-{a.staff}-{tag}.db", "sqlite"
+    db = engine_for(url)
+    init_db(db)
+    t = time.perf_counter()
+    import_paths(db, [facts], catalogues=load_rulebook().catalogues())
+    import_s = time.perf_counter() - t
+    db.dispose()
+    from sqlalchemy import text
+    with db.connect() as conn:
+        fact_rows = conn.execute(text("select count(*) from fact_row")).scalar()
+    review = _child("review", "--url", url, "--policy", a.policy,
+                    *(["--workers", str(a.workers)] if a.workers else []))
+    check = _child("check", "--url", url, "--policy", a.policy, "--run", str(review["run_id"]))
+    line = {
+        "policy": a.policy, "backend": backend, "workers": a.workers or "all cores", "staff": review["staff"],
+        "decisions": review["decisions"], "fact_rows": fact_rows, "import_s": round(import_s, 2),
+        "review_s": round(review["review_s"], 2), "staff_per_s": round(review["staff"] / review["review_s"]),
+        "peak_rss_mib": round(review["peak_rss_mib"]),
+        "db_bytes_per_decision": round(review["db_bytes"] / max(1, review["decisions"])),
+        "baseline_python_s": round(check["baseline_python_s"], 2), "durable_only_s": round(check["durable_only_s"], 2),
+        "review_over_baseline": round(review["review_s"] / max(1e-9, check["baseline_python_s"]), 2),
+        "render_s": round(check["render_s"], 2), "agree": check["disagreement_count"] == 0
+        and check["checked"] == review["decisions"],
+    }
+    print(json.dumps(line, ensure_ascii=False))
+    if not line["agree"]:
+        print(f"checked {check['checked']} of {review['decisions']} decisions; "
+              f"{check['disagreement_count']} disagreements:", file=sys.stderr)
+        for d in check["disagreements"]:
+            print("  " + d, file=sys.stderr)
+        sys.exit(1)
+    if backend == "sqlite" and not a.db:
+        os.remove(url.removeprefix("sqlite:///"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Judging chunks of staff on every core.
+
+``judged(compiled, grants, chunks, workers)`` yields, chunk by chunk and in order, the list of
+``(staff_id, {certification: outcome}, stored judgement)`` of each chunk. With more than one worker
+(and more than one chunk) the chunks go to forked worker processes, each with its own durable_rules
+ruleset (a C engine that never releases the GIL: processes, not threads; notes/durable-rules.md),
+at most ``workers`` chunks ahead of the writer, so memory stays flat. The judge is the same
+function either way (engine/judge.py); a worker touches no database.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any, Iterable, Iterator
+
+from .compile import Compiled
+from .errors import FactError, Problem, ReviewError
+from .judge import judge
+from . import stored
+
+_STATE: dict[str, Any] = {}  # the compiled policy and the earlier grants, set before the fork
+
+
+def default_workers() -> int:
+    env = os.environ.get("NINTEI_WORKERS", "").strip()
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise ReviewError(f"NINTEI_WORKERS='{env}' は1以上の整数ではありません（判定に使うプロセス数）")
+        return int(env)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def judge_chunk(chunk) -> tuple[str, Any]:
+    """One chunk: ("ok", judged) or ("bad", problems) or ("error", message). Errors come back as
+    values: an exception raised in a worker would lose its fields on the way back."""
+    compiled: Compiled = _STATE["compiled"]
+    grants = _STATE["grants"]
+    bad: list[Problem] = []
+    year = chunk.year(bad)
+    if bad:
+        return "bad", bad
+    out = []
+    try:
+        for staff_facts in year:
+            j = judge(compiled, staff_facts, year, grants.get(staff_facts.staff_id, ()))
+            out.append((staff_facts.staff_id, j.outcomes, stored.encode(j, year.row_id)))
+    except ReviewError as e:
+        return "error", str(e)
+    return "ok", out
+
+
+def _unwrap(result: tuple[str, Any], fiscal_year: int) -> list:
+    kind, value = result
+    if kind == "bad":
+        raise FactError(value, summary=(
+            f"登録済みの事実 {len(value)} 件に使えない値があるため、{fiscal_year}年度の審査を行えません。"
+            "次の記録の元の行を確かめ、正しい値で登録し直してください。"))
+    if kind == "error":
+        raise ReviewError(value)
+    return value
+
+
+def judged(compiled: Compiled, grants: dict, chunks: Iterable, workers: int | None = None,
+           expected_chunks: int = 0) -> Iterator[list]:
+    _STATE.update(compiled=compiled, grants=grants)
+    workers = default_workers() if workers is None else max(1, workers)
+    if workers == 1 or expected_chunks < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for chunk in chunks:
+            yield _unwrap(judge_chunk(chunk), compiled.fiscal_year)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        pending = []
+        it = iter(chunks)
+        for chunk in it:  # keep `workers + 1` chunks in flight, hand back in order
+            pending.append(pool.apply_async(judge_chunk, (chunk,)))
+            if len(pending) > workers:
+                yield _unwrap(pending.pop(0).get(), compiled.fiscal_year)
+        while pending:
+            yield _unwrap(pending.pop(0).get(), compiled.fiscal_year)

@@ -1,0 +1,149 @@
+"""A fiscal year's facts in chunks of staff members, for reviews of any size.
+
+``chunks(engine, Y, size)`` reads the year with three queries: the project-years' participants
+and evaluations (kept as raw rows, grouped by project-year), then every staff member's own
+records ordered by staff member, streamed; it yields :class:`Chunk` s of about ``size`` staff on
+the roster of Y, each carrying the raw rows it needs (its staff's records, the evaluations and
+participants of their project-years) and nothing else. Raw rows are plain tuples (cheap to send to
+a worker process); ``Chunk.year()`` builds the :class:`facts.store.YearFacts` of the chunk there.
+Memory stays flat in the number of staff, apart from the evaluations (raw strings).
+
+``load_rows(engine, ids)``: stored records by fact_row id (a stored decision names its records so).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from facts.records import RECORD_TYPES, Evaluation, Staff
+from facts.store import _LISTS, StaffFacts, YearFacts, _loads, _rebuild
+from facts.tables import FactRow
+from engine.errors import FactError, Problem
+
+# (fact_row id, record type, data, source file, sheet, row)
+Raw = tuple[int, str, str, str, "str | None", int]
+
+
+@dataclass
+class Chunk:
+    fiscal_year: int
+    roster: list[str]  # staff ids on the year's roster, in order
+    rows: list[Raw]  # their own records (every year <= Y), by staff member then id
+    evaluations: dict[tuple[int, str], list[Raw]] = field(default_factory=dict)
+    participants: dict[tuple[int, str], set[str]] = field(default_factory=dict)
+
+    def year(self, bad: list[Problem]) -> YearFacts:
+        """The chunk as YearFacts (records rebuilt as facts.store.load_year does); records with a
+        value no review can use go to ``bad``."""
+        row_ids: dict[int, int] = {}
+        on_roster = set(self.roster)
+        staff_rows: list[Staff] = []
+        lists: dict[str, list] = {t: [] for t in _LISTS}
+        for rid, rtype, data, file, sheet, row in self.rows:
+            record = _rebuild(RECORD_TYPES[rtype], data, file, sheet, row, bad)
+            if record is None:
+                continue
+            row_ids[id(record)] = rid
+            (staff_rows if rtype == "staff" else lists[rtype]).append(record)
+        by_staff = {s.staff_id: StaffFacts(staff=s) for s in staff_rows
+                    if s.fiscal_year == self.fiscal_year and s.staff_id in on_roster}
+        roster = [by_staff[s].staff for s in self.roster if s in by_staff]
+        for record in sorted(staff_rows, key=lambda s: s.fiscal_year):
+            if (facts := by_staff.get(record.staff_id)) is not None:
+                facts.history.append(record)
+        for rtype, records in lists.items():
+            attribute = _LISTS[rtype]
+            for record in records:
+                if (facts := by_staff.get(record.staff_id)) is not None:
+                    getattr(facts, attribute).append(record)
+        evaluations: dict[tuple[int, str], list[Evaluation]] = {}
+        for key, raws in self.evaluations.items():
+            out = evaluations.setdefault(key, [])
+            for rid, _, data, file, sheet, row in raws:
+                record = _rebuild(Evaluation, data, file, sheet, row, bad)
+                if record is not None:
+                    row_ids[id(record)] = rid
+                    out.append(record)
+        return YearFacts(fiscal_year=self.fiscal_year, roster=roster, evaluations=evaluations,
+                         by_staff=by_staff, participants=self.participants, row_ids=row_ids)
+
+
+def _project_key(data: str) -> tuple[int, str] | None:
+    try:
+        d = _loads(data)[0]
+        return d["fiscal_year"], d["project_id"]
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def roster(engine: Engine, fiscal_year: int) -> list[str]:
+    with Session(engine) as session:
+        ids = session.execute(select(FactRow.staff_id).where(
+            FactRow.record_type == "staff", FactRow.fiscal_year == fiscal_year)).scalars().all()
+    return sorted(set(ids))
+
+
+def chunks(engine: Engine, fiscal_year: int, size: int = 500) -> Iterator[Chunk]:
+    on_roster = roster(engine, fiscal_year)
+    order = {s: i for i, s in enumerate(on_roster)}
+    columns = (FactRow.id, FactRow.record_type, FactRow.data, FactRow.source_file, FactRow.source_sheet,
+               FactRow.source_row)
+    with Session(engine) as session:
+        participants: dict[tuple[int, str], set[str]] = {}
+        unreadable: list[Raw] = []
+        for raw in session.execute(select(*columns, FactRow.staff_id).where(
+                FactRow.record_type == "project", FactRow.fiscal_year <= fiscal_year)):
+            key = _project_key(raw[2])
+            if key is None:
+                unreadable.append(tuple(raw[:6]))
+            else:
+                participants.setdefault(key, set()).add(raw[6])
+        evaluations: dict[tuple[int, str], list[Raw]] = {}
+        for raw in session.execute(select(*columns).where(
+                FactRow.record_type == "evaluation", FactRow.fiscal_year <= fiscal_year).order_by(FactRow.id)):
+            key = _project_key(raw[2])
+            if key is None:
+                unreadable.append(tuple(raw))
+            else:
+                evaluations.setdefault(key, []).append(tuple(raw))
+    if unreadable:  # a record no review can read, stored by other means than the import: named, before judging
+        bad: list[Problem] = []
+        for rid, rtype, data, file, sheet, row in unreadable:
+            _rebuild(RECORD_TYPES[rtype], data, file, sheet, row, bad)
+        raise FactError(bad, summary=(
+            f"登録済みの事実 {len(bad)} 件に使えない値があるため、{fiscal_year}年度の審査を行えません。"
+            "次の記録の元の行を確かめ、正しい値で登録し直してください。"))
+    # every staff member's own records, one staff member after another in roster order: the
+    # roster is sorted in Python, so the rows are grouped here rather than ordered by the database
+    # (whose collation may sort ids differently); one indexed query per chunk of staff ids
+    for start in range(0, len(on_roster), size):
+        ids = on_roster[start:start + size]
+        with Session(engine) as session:
+            rows = session.execute(select(*columns, FactRow.staff_id).where(
+                FactRow.staff_id.in_(ids), FactRow.fiscal_year <= fiscal_year,
+                FactRow.record_type != "evaluation").order_by(FactRow.id)).all()
+        mine = [tuple(r[:6]) for r in sorted(rows, key=lambda r: (order[r[6]], r[0]))]
+        keys = {_project_key(r[2]) for r in mine if r[1] == "project"} - {None}
+        yield Chunk(fiscal_year, ids, mine, {k: evaluations[k] for k in keys if k in evaluations},
+                    {k: participants[k] for k in keys if k in participants})
+
+
+def load_rows(engine: Engine, ids: set[int] | list[int]) -> dict[int, object]:
+    """Stored records by fact_row id (records with unusable values raise FactError)."""
+    out: dict[int, object] = {}
+    bad: list[Problem] = []
+    ids = sorted(set(ids))
+    with Session(engine) as session:
+        for start in range(0, len(ids), 500):
+            for rid, rtype, data, file, sheet, row in session.execute(select(
+                    FactRow.id, FactRow.record_type, FactRow.data, FactRow.source_file, FactRow.source_sheet,
+                    FactRow.source_row).where(FactRow.id.in_(ids[start:start + 500]))):
+                record = _rebuild(RECORD_TYPES[rtype], data, file, sheet, row, bad)
+                if record is not None:
+                    out[rid] = record
+    if bad:
+        raise FactError(bad, summary=f"登録済みの事実 {len(bad)} 件に使えない値があります")
+    return out
