@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
+from types import SimpleNamespace
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import click
 
@@ -270,22 +271,29 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
     if facts_paths:
         _import(db, facts_paths, to_stderr=True)
     result = _run_with_progress(run_review, db, policy, fiscal_year, workers)
-    decisions = result.decisions
+    # the decisions are rendered from the store one by one as they are written: only what each
+    # output keeps (a row of text, the counts) stays in memory, whatever the size of the review
+    seen: list[Any] = []
+
+    def tallied():
+        for d in result.iter_decisions():
+            seen.append(SimpleNamespace(certification=d.certification, label=d.label, label_en=d.label_en,
+                                        outcome=d.outcome))
+            yield d
 
     if fmt == "json":
-        document = render.review_json(result) + "\n"
+        document = render.review_json_parts(result, tallied())
     elif fmt == "csv":
-        document = render.decisions_csv(decisions, lang)
+        document = render.decisions_csv(tallied(), lang)
     else:
         document = None
-    counts = (render.counts_headers(lang), render.counts_table(decisions, lang))
-
     if document is not None:
         _write(document, out)
-        click.echo(_plain_table(*counts), nl=False, err=True)
+        click.echo(_plain_table(render.counts_headers(lang), render.counts_table(seen, lang)), nl=False, err=True)
         return
     title = f"{policy} {render.fiscal_year_text(fiscal_year, lang)}"
-    table = (render.table_headers(lang), render.decisions_table(decisions, lang))
+    table = (render.table_headers(lang), render.decisions_table(tallied(), lang))
+    counts = (render.counts_headers(lang), render.counts_table(seen, lang))
     if out is None and sys.stdout.isatty():
         from rich.console import Console
 
@@ -314,11 +322,16 @@ def _run_with_progress(run_review: Callable[..., Any], db, policy: str, fiscal_y
         return run_review(db, policy, fiscal_year, progress=progress, workers=workers)
 
 
-def _write(text: str, out: Path | None) -> None:
+def _write(text: str | Iterable[str], out: Path | None) -> None:
+    """Text, or its pieces as they come (a large review's JSON), to stdout or ``out``."""
+    parts = [text] if isinstance(text, str) else text
     if out is None:
-        click.echo(text, nl=False)
+        for part in parts:
+            click.echo(part, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        with out.open("w", encoding="utf-8") as f:
+            for part in parts:
+                f.write(part)
         click.echo(f"{out} に書き出しました。", err=True)
 
 

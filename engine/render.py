@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from engine import summary
 from engine.model import OUTCOMES, Decision, Evidence, ExplanationNode, Observation, ReviewResult
@@ -311,7 +311,22 @@ def _document(policy: str, fiscal_year: int, rules_version: str | None,
 
 def review_json(result: ReviewResult) -> str:
     """The object ``review --format json`` prints (spec/cli.md)."""
-    return _document(result.policy, result.fiscal_year, result.rules_version, result.decisions)
+    return "".join(review_json_parts(result))
+
+
+def review_json_parts(result: ReviewResult, decisions: Iterable[Decision] | None = None) -> Iterator[str]:
+    """review_json, piece by piece (the same text): a review of 100,000 staff is written decision
+    by decision, each rendered from the store as it is written."""
+    head = json.dumps({"policy": result.policy, "fiscal_year": result.fiscal_year,
+                       "rules_version": result.rules_version, "decisions": []}, ensure_ascii=False, indent=2)
+    before, after = head.rsplit('"decisions": []', 1)
+    yield before + '"decisions": ['
+    first = True
+    for d in (result.iter_decisions() if decisions is None else decisions):
+        body = json.dumps(d.public(), ensure_ascii=False, indent=2).replace("\n", "\n")
+        yield ("\n" if first else ",\n") + "\n".join("    " + line for line in body.split("\n"))
+        first = False
+    yield ("]" if first else "\n  ]") + after
 
 
 def explain_json(decisions: list[Decision], policy: str, fiscal_year: int,

@@ -12,6 +12,7 @@ Memory stays flat in the number of staff, apart from the evaluations (raw string
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -31,7 +32,7 @@ Raw = tuple[int, str, str, str, "str | None", int]
 class Chunk:
     fiscal_year: int
     roster: list[str]  # staff ids on the year's roster, in order
-    rows: list[Raw]  # their own records (every year <= Y), by staff member then id
+    rows: list[Raw]  # their own records (years <= Y; of the roster, Y's row), by staff member then id
     evaluations: dict[tuple[int, str], list[Raw]] = field(default_factory=dict)
     participants: dict[tuple[int, str], set[str]] = field(default_factory=dict)
 
@@ -51,24 +52,75 @@ class Chunk:
         by_staff = {s.staff_id: StaffFacts(staff=s) for s in staff_rows
                     if s.fiscal_year == self.fiscal_year and s.staff_id in on_roster}
         roster = [by_staff[s].staff for s in self.roster if s in by_staff]
-        for record in sorted(staff_rows, key=lambda s: s.fiscal_year):
-            if (facts := by_staff.get(record.staff_id)) is not None:
-                facts.history.append(record)
+        for facts in by_staff.values():  # the chunk holds the year's roster row only
+            facts.history.append(facts.staff)
         for rtype, records in lists.items():
             attribute = _LISTS[rtype]
             for record in records:
                 if (facts := by_staff.get(record.staff_id)) is not None:
                     getattr(facts, attribute).append(record)
-        evaluations: dict[tuple[int, str], list[Evaluation]] = {}
+        evaluations: dict[tuple[int, str], list] = {}
         for key, raws in self.evaluations.items():
             out = evaluations.setdefault(key, [])
             for rid, _, data, file, sheet, row in raws:
-                record = _rebuild(Evaluation, data, file, sheet, row, bad)
+                record = _evaluation(data, file, sheet, row, bad)
                 if record is not None:
                     row_ids[id(record)] = rid
                     out.append(record)
         return YearFacts(fiscal_year=self.fiscal_year, roster=roster, evaluations=evaluations,
                          by_staff=by_staff, participants=self.participants, row_ids=row_ids)
+
+
+class _Source:
+    """Where a row came from, as facts.records.Source prints it (file:row, file:sheet:row)."""
+
+    __slots__ = ("file", "sheet", "row")
+
+    def __init__(self, file: str, sheet: str | None, row: int):
+        self.file, self.sheet, self.row = file, sheet, row
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.sheet}:{self.row}" if self.sheet else f"{self.file}:{self.row}"
+
+
+class EvaluationRow:
+    """An evaluation as the judge reads it (the derivation of scores, and the row's id): a chunk
+    holds each evaluation of its project-years, several times over across chunks, so it is read
+    into this plain object rather than a pydantic record (a stored decision renders from the
+    records themselves, facts.records.Evaluation, read by id)."""
+
+    __slots__ = ("fiscal_year", "project_id", "occasion", "perspective", "evaluator_id", "evaluator_type",
+                 "target_staff_id", "score", "provenance", "__weakref__")
+    record_type = "evaluation"
+
+    def fields(self) -> dict:
+        return {name: getattr(self, name) for name in self.__slots__[:8]}
+
+
+_EVALUATION_FIELDS = EvaluationRow.__slots__[:8]
+_EVALUATION_SET = frozenset(_EVALUATION_FIELDS)
+
+
+def _evaluation(data: str, file: str, sheet: str | None, row: int, bad: list[Problem]):
+    """The stored evaluation, checked as facts.store._rebuild checks a record (a number that is not
+    finite, a field that no evaluation has: the row goes to ``bad``, named)."""
+    try:
+        values, lenient = _loads(data)
+        if len(values) != 8 or values.keys() != _EVALUATION_SET:
+            raise ValueError("not the fields of an evaluation")
+        obj = EvaluationRow()
+        (obj.fiscal_year, obj.project_id, obj.occasion, obj.perspective, obj.evaluator_id, obj.evaluator_type,
+         obj.target_staff_id, obj.score) = (values["fiscal_year"], values["project_id"], values["occasion"],
+                                            values["perspective"], values["evaluator_id"], values["evaluator_type"],
+                                            values["target_staff_id"], values["score"])
+        obj.provenance = _Source(file, sheet, row)
+    except (ValueError, TypeError, AttributeError):
+        return _rebuild(Evaluation, data, file, sheet, row, bad)  # reads it as a review does, or names it
+    score, year = obj.score, obj.fiscal_year
+    if not ((score.__class__ is int or (score.__class__ is float and math.isfinite(score)))
+            and year.__class__ is int) or lenient:
+        return _rebuild(Evaluation, data, file, sheet, row, bad)  # checks and names it
+    return obj
 
 
 def _project_key(data: str) -> tuple[int, str] | None:
@@ -77,6 +129,16 @@ def _project_key(data: str) -> tuple[int, str] | None:
         return d["fiscal_year"], d["project_id"]
     except (ValueError, TypeError, KeyError):
         return None
+
+
+def _key(record_key: str, year_at: int, parts: int, data: str) -> tuple[int, str] | None:
+    """(fiscal_year, project_id) of a project or evaluation row, read off its record key
+    (project: staff|year|project; evaluation: year|project|occasion|perspective|evaluator|target)
+    without parsing its data; from the data when an id itself holds a '|'."""
+    bits = record_key.split("|")
+    if len(bits) == parts and bits[year_at].isdigit():
+        return int(bits[year_at]), bits[year_at + 1]
+    return _project_key(data)
 
 
 def roster(engine: Engine, fiscal_year: int) -> list[str]:
@@ -94,17 +156,18 @@ def chunks(engine: Engine, fiscal_year: int, size: int = 500) -> Iterator[Chunk]
     with Session(engine) as session:
         participants: dict[tuple[int, str], set[str]] = {}
         unreadable: list[Raw] = []
-        for raw in session.execute(select(*columns, FactRow.staff_id).where(
+        for raw in session.execute(select(*columns, FactRow.staff_id, FactRow.record_key).where(
                 FactRow.record_type == "project", FactRow.fiscal_year <= fiscal_year)):
-            key = _project_key(raw[2])
+            key = _key(raw[7], 1, 3, raw[2])
             if key is None:
                 unreadable.append(tuple(raw[:6]))
             else:
                 participants.setdefault(key, set()).add(raw[6])
         evaluations: dict[tuple[int, str], list[Raw]] = {}
-        for raw in session.execute(select(*columns).where(
+        for raw in session.execute(select(*columns, FactRow.record_key).where(
                 FactRow.record_type == "evaluation", FactRow.fiscal_year <= fiscal_year).order_by(FactRow.id)):
-            key = _project_key(raw[2])
+            key = _key(raw[6], 0, 6, raw[2])
+            raw = tuple(raw[:6])
             if key is None:
                 unreadable.append(tuple(raw))
             else:
@@ -122,11 +185,14 @@ def chunks(engine: Engine, fiscal_year: int, size: int = 500) -> Iterator[Chunk]
     for start in range(0, len(on_roster), size):
         ids = on_roster[start:start + size]
         with Session(engine) as session:
-            rows = session.execute(select(*columns, FactRow.staff_id).where(
+            rows = session.execute(select(*columns, FactRow.staff_id, FactRow.record_key).where(
                 FactRow.staff_id.in_(ids), FactRow.fiscal_year <= fiscal_year,
-                FactRow.record_type != "evaluation").order_by(FactRow.id)).all()
-        mine = [tuple(r[:6]) for r in sorted(rows, key=lambda r: (order[r[6]], r[0]))]
-        keys = {_project_key(r[2]) for r in mine if r[1] == "project"} - {None}
+                FactRow.record_type != "evaluation",
+                # the roster row of the year only: the judge reads no earlier roster row
+                (FactRow.record_type != "staff") | (FactRow.fiscal_year == fiscal_year)).order_by(FactRow.id)).all()
+        rows.sort(key=lambda r: order[r[6]])  # stable: by staff member in roster order, then id
+        mine = [tuple(r[:6]) for r in rows]
+        keys = {_key(r[7], 1, 3, r[2]) for r in rows if r[1] == "project"} - {None}
         yield Chunk(fiscal_year, ids, mine, {k: evaluations[k] for k in keys if k in evaluations},
                     {k: participants[k] for k in keys if k in participants})
 
