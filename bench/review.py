@@ -99,9 +99,9 @@ def db_size(engine) -> int:
         path = engine.url.database
         return sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
     with engine.connect() as conn:
-        return conn.execute(text("select sum(pg_total_relation_size(c.oid)) from pg_class c join pg_namespace n "
+        return int(conn.execute(text("select sum(pg_total_relation_size(c.oid)) from pg_class c join pg_namespace n "
                                  "on n.oid = c.relnamespace where n.nspname = current_schema() and c.relkind = 'r'")
-                            ).scalar() or 0
+                            ).scalar() or 0)
 
 
 def phase_review(url: str, policy: str, workers: int | None) -> dict:
@@ -258,6 +258,12 @@ def main() -> None:
         sys.exit(1)
     if backend == "sqlite" and not a.db:
         os.remove(url.removeprefix("sqlite:///"))
+    elif backend == "postgresql":
+        from sqlalchemy import create_engine, text
+        pg = create_engine(a.db)
+        with pg.begin() as conn:
+            conn.execute(text(f'drop schema "bench_{tag}" cascade'))
+        pg.dispose()
 
 
 if __name__ == "__main__":

@@ -13,10 +13,10 @@ import json
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from facts.db import advisory_key, init_db
+from facts.db import advisory_key, bulk_insert, init_db
 from facts.records import Certification, Source
 from facts.stream import chunks, load_rows, roster
 
@@ -92,12 +92,12 @@ def _start_run(db, policy_id, fiscal_year, version, content, values) -> int:
 
 def _store_batch(db, run_id: int, policy_id: str, fiscal_year: int, judged) -> None:
     with db.begin() as conn:
-        conn.execute(insert(JudgementRow), [{"run_id": run_id, "staff_id": staff_id, "data": data}
-                                            for staff_id, _, data in judged])
-        conn.execute(insert(DecisionRow), [
-            {"run_id": run_id, "policy": policy_id, "fiscal_year": fiscal_year, "staff_id": staff_id,
-             "certification": cert, "outcome": outcome, "decision": ""}
-            for staff_id, outcomes, _ in judged for cert, outcome in outcomes.items()])
+        bulk_insert(conn, JudgementRow.__table__, ("run_id", "staff_id", "data"),
+                    [(run_id, staff_id, data) for staff_id, _, data in judged])
+        bulk_insert(conn, DecisionRow.__table__,
+                    ("run_id", "policy", "fiscal_year", "staff_id", "certification", "outcome", "decision"),
+                    [(run_id, policy_id, fiscal_year, staff_id, cert, outcome, "")
+                     for staff_id, outcomes, _ in judged for cert, outcome in outcomes.items()])
 
 
 def _finish(db, run_id: int, policy_id: str, fiscal_year: int, staff_count: int, decision_count: int) -> None:

@@ -36,11 +36,14 @@ current_run_index = Index(CURRENT_RUN_INDEX, ReviewRun.policy, ReviewRun.fiscal_
 
 class DecisionRow(SQLModel, table=True):
     __tablename__ = "review_decision"
+    # every read goes through a run (the current one, or one named): (run, staff) is the index;
+    # databases made before it keep their single-column indexes too (upgrade adds this one)
+    __table_args__ = (Index("ix_review_decision_run_staff", "run_id", "staff_id"),)
     id: int | None = Field(default=None, primary_key=True)
-    run_id: int = Field(foreign_key="review_run.id", index=True)
-    policy: str = Field(index=True)
-    fiscal_year: int = Field(index=True)
-    staff_id: str = Field(index=True)
+    run_id: int = Field(foreign_key="review_run.id")
+    policy: str
+    fiscal_year: int
+    staff_id: str
     certification: str
     outcome: str
     # "" since compact storage: the decision is rendered from the run's JudgementRow of the staff
@@ -67,6 +70,8 @@ def upgrade(conn: Connection) -> None:
     and year (the race it closes): the latest (by finished_at, then id) stays current, the others
     become ``superseded`` (their decisions kept, as for any re-review), said on stderr; then the
     index is added. Once the index exists this is a single catalogue lookup."""
+    for index in DecisionRow.__table__.indexes:  # (run, staff), added in issue 14
+        conn.execute(CreateIndex(index, if_not_exists=True))
     if inspect(conn).has_index(ReviewRun.__tablename__, CURRENT_RUN_INDEX):
         return
     runs = conn.execute(select(ReviewRun.id, ReviewRun.policy, ReviewRun.fiscal_year, ReviewRun.finished_at)

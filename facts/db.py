@@ -41,3 +41,23 @@ def init_db(engine: Engine) -> None:
         for module in modules:
             if hasattr(module, "upgrade"):
                 module.upgrade(conn)
+
+
+def bulk_insert(conn, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows on the connection's transaction at the DB-API's speed (no per-row
+    statement building): ``COPY ... FROM STDIN`` on PostgreSQL, ``executemany`` elsewhere."""
+    if not rows:
+        return
+    raw = conn.connection.dbapi_connection
+    names = ", ".join(columns)
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns) if conn.dialect.paramstyle == "qmark" else ", ".join("%s" for _ in columns)
+    cur = raw.cursor()
+    try:
+        cur.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+    finally:
+        cur.close()
