@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from engine.errors import FactError, Problem
 from facts.aliases import match_courses, norm
-from facts.readers import RawTable, read_paths
+from facts.readers import RawTable, ReadResult, read_files
 from facts.records import RECORD_TYPES, Certification, Record, RowValidator, text_value, year_of
 from facts.tables import FactRow, ImportBatch
 
@@ -82,14 +82,18 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalo
     ``certifications``: the policies and certifications that history rows may name (default: those
     of the rule files, engine.rulebook); a row naming one by the municipality's name or the label is
     stored under the ids, and one that no rule file knows is a row error."""
-    read = read_paths(paths)
-    problems = list(read.problems)
+    read = ReadResult()
+    batch_roster: set[str] = set()
+    invalid: list[Problem] = []  # the rows' own problems come after every file's
+    later: list[Problem] = []  # and the history rows' after them
+    context = _Context(certifications)
+    rows: list[_Row] = []
+    for tables in read_files(paths, read):  # a file's raw rows are let go once validated
+        batch_roster |= _batch_roster(tables)
+        rows += _validate(tables, invalid, later, context)
+    problems = read.problems + invalid + later
     if not read.files and not problems:
         problems.append(Problem("", "読み込むファイルがありません"))
-    batch_roster = _batch_roster(read.tables)
-    later: list[Problem] = []  # the history rows' problems come after every row's own
-    rows = _validate(read.tables, problems, later, certifications)
-    problems.extend(later)
     with Session(engine) as session:
         _check_batch(session, batch_roster, rows, catalogues or {}, problems)
         if problems:
@@ -123,17 +127,38 @@ class _Row:
         return str(self.table.source(self.number))
 
 
+class _Context:
+    """What validating the files of one import shares: a ``RowValidator`` per record type (and
+    its memos), and the policies and certifications history rows may name: given, or those of
+    the rule files, read when the first history row needs them."""
+
+    def __init__(self, names: CertificationNames | None):
+        self.names = names
+        self.validators: dict[str, RowValidator] = {}
+
+    def validator(self, model: type[Record]) -> RowValidator:
+        found = self.validators.get(model.record_type)
+        if found is None:
+            found = self.validators[model.record_type] = RowValidator(model)
+        return found
+
+    def certification_names(self) -> CertificationNames:
+        if self.names is None:
+            from engine.rulebook import load_rulebook  # the rule files name the policies
+
+            self.names = load_rulebook().certification_names()
+        return self.names
+
+
 def _validate(tables: list[RawTable], problems: list[Problem], later: list[Problem],
-              certifications: CertificationNames | None) -> list[_Row]:
-    """Every row of every table, validated; what is wrong goes to ``problems`` (history rows
+              context: _Context) -> list[_Row]:
+    """Every row of the tables, validated; what is wrong goes to ``problems`` (history rows
     naming no known policy or certification: to ``later``). A table's raw rows are let go once
     validated."""
     rows: list[_Row] = []
-    validators: dict[str, RowValidator] = {}
     for table in tables:
         model = RECORD_TYPES[table.record_type]
-        validator = validators.get(table.record_type) or validators.setdefault(
-            table.record_type, RowValidator(model))
+        validator = context.validator(model)
         dates = [name for name, _, kind, *_ in validator.fields if kind is date]
         staff_column = "staff_id" if "staff_id" in validator.names else "target_staff_id"
         for number, raw in table.rows:
@@ -142,13 +167,9 @@ def _validate(tables: list[RawTable], problems: list[Problem], later: list[Probl
                 values = _model_values(model, raw, table, number, problems)
                 if values is None:
                     continue
-            if model is Certification:
-                if certifications is None:
-                    from engine.rulebook import load_rulebook  # the rule files name the policies
-
-                    certifications = load_rulebook().certification_names()
-                if not _certification_ids(values, table, number, certifications, later):
-                    continue
+            if model is Certification and not _certification_ids(values, table, number, context.certification_names(),
+                                                                 later):
+                continue
             key, year = model.key_of(values), year_of(model, values)
             for name in dates:
                 if values[name] is not None:
@@ -308,6 +329,7 @@ def _store(session: Session, rows: list[_Row], files: list[str]) -> ImportReport
 _COLUMNS = ("record_type", "record_key", "staff_id", "fiscal_year", "data", "source_file", "source_sheet",
             "source_row", "import_id")
 _BULK = 20_000  # rows per executemany call (SQLite): the parameter tuples of one call are a list
+_SQLITE_CACHE_KIB = -128 * 1024  # PRAGMA cache_size during the insert: up to 128 MiB (negative: KiB)
 
 
 def _values(rows: list[_Row], import_id: int | None) -> Iterator[tuple]:
@@ -331,8 +353,15 @@ def _insert(session: Session, rows: list[_Row], import_id: int | None) -> None:
     elif conn.dialect.name == "sqlite":
         sql = f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
         values = _values(rows, import_id)
-        while chunk := list(itertools.islice(values, _BULK)):
-            conn.exec_driver_sql(sql, chunk)
+        # a larger page cache while the indexes take the rows in (the connection's own, restored)
+        cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar())
+        if _SQLITE_CACHE_KIB < cache < 0:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {_SQLITE_CACHE_KIB}")
+        try:
+            while chunk := list(itertools.islice(values, _BULK)):
+                conn.exec_driver_sql(sql, chunk)
+        finally:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {cache}")
     else:
         values = _values(rows, import_id)
         while chunk := list(itertools.islice(values, _CHUNK)):

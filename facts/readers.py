@@ -63,6 +63,14 @@ class ReadResult:
 def read_paths(paths: Iterable[str | Path]) -> ReadResult:
     """Read every fact file under ``paths`` (files or folders)."""
     result = ReadResult()
+    for tables in read_files(paths, result):
+        result.tables.extend(tables)
+    return result
+
+
+def read_files(paths: Iterable[str | Path], result: ReadResult) -> Iterator[list[RawTable]]:
+    """Read the fact files under ``paths`` one by one: the tables of each file as it is read;
+    its name, problems and ignored columns go to ``result`` (``result.tables`` is left alone)."""
     for path, name in _expand(paths, result.problems):
         result.files.append(name)
         kind = SUFFIXES.get(path.suffix.lower())
@@ -71,8 +79,9 @@ def read_paths(paths: Iterable[str | Path]) -> ReadResult:
                 f"この種類のファイルは読めません (使える形式: {', '.join(SUFFIXES)})")))
             continue
         reader = {"csv": _read_csv, "xlsx": _read_xlsx, "json": _read_json, "jsonl": _read_jsonl}[kind]
-        reader(path, name, result)
-    return result
+        read = ReadResult(problems=result.problems, files=result.files, ignored=result.ignored)
+        reader(path, name, read)
+        yield read.tables
 
 
 def _expand(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[tuple[Path, str]]:
