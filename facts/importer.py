@@ -9,11 +9,13 @@ importing the same file again stores nothing new, and a changed value under a st
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from pydantic import ValidationError
 from sqlalchemy import Engine, insert, select
@@ -21,8 +23,8 @@ from sqlmodel import Session
 
 from engine.errors import FactError, Problem
 from facts.aliases import match_courses, norm
-from facts.readers import RawTable, read_paths
-from facts.records import RECORD_TYPES, Certification, Record, Training, text_value
+from facts.readers import RawTable, ReadResult, read_files
+from facts.records import RECORD_TYPES, Certification, Record, RowValidator, text_value, year_of
 from facts.tables import FactRow, ImportBatch
 
 Catalogues = dict[str, dict[str, list[str]]]  # policy_id -> {course_id: [names and aliases]}
@@ -80,23 +82,24 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalo
     ``certifications``: the policies and certifications that history rows may name (default: those
     of the rule files, engine.rulebook); a row naming one by the municipality's name or the label is
     stored under the ids, and one that no rule file knows is a row error."""
-    read = read_paths(paths)
-    problems = list(read.problems)
+    read = ReadResult()
+    batch_roster: set[str] = set()
+    invalid: list[Problem] = []  # the rows' own problems come after every file's
+    later: list[Problem] = []  # and the history rows' after them
+    context = _Context(certifications)
+    rows: list[_Row] = []
+    for tables in read_files(paths, read):  # a file's raw rows are let go once validated
+        batch_roster |= _batch_roster(tables)
+        rows += _validate(tables, invalid, later, context)
+    problems = read.problems + invalid + later
     if not read.files and not problems:
         problems.append(Problem("", "読み込むファイルがありません"))
-    records = _validate(read.tables, problems)
-    if any(isinstance(r.record, Certification) for r in records):
-        if certifications is None:
-            from engine.rulebook import load_rulebook  # the rule files name the policies
-
-            certifications = load_rulebook().certification_names()
-        _certification_ids(records, certifications, problems)
     with Session(engine) as session:
-        _check_batch(session, read.tables, records, catalogues or {}, problems)
+        _check_batch(session, batch_roster, rows, catalogues or {}, problems)
         if problems:
             raise FactError(problems, summary=(
                 f"事実ファイルに {len(problems)} 件の問題があります。何も登録していません。"))
-        report = _store(session, records, read.files)
+        report = _store(session, rows, read.files)
         report.ignored = read.ignored
         session.commit()
     return report
@@ -104,29 +107,94 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalo
 
 # --- validation -----------------------------------------------------------------------------
 
-@dataclass
 class _Row:
-    record: Record
-    table: RawTable
+    """A validated record as it is stored: its key, the staff id and fiscal year columns, the
+    canonical fields as JSON, and where it came from (the table and the row number)."""
+
+    __slots__ = ("record_type", "key", "staff_id", "fiscal_year", "data", "table", "number", "course")
+
+    def __init__(self, record_type: str, key: str, staff_id: str | None, fiscal_year: int | None,
+                 data: str, table: RawTable, number: int, course: str | None):
+        self.record_type, self.key, self.staff_id, self.fiscal_year = record_type, key, staff_id, fiscal_year
+        self.data, self.table, self.number, self.course = data, table, number, course
+
+    @property
+    def record_id(self) -> str:
+        return f"{self.record_type}/{self.key}"
+
+    @property
+    def source(self) -> str:
+        return str(self.table.source(self.number))
 
 
-def _validate(tables: list[RawTable], problems: list[Problem]) -> list[_Row]:
-    rows = []
+class _Context:
+    """What validating the files of one import shares: a ``RowValidator`` per record type (and
+    its memos), and the policies and certifications history rows may name: given, or those of
+    the rule files, read when the first history row needs them."""
+
+    def __init__(self, names: CertificationNames | None):
+        self.names = names
+        self.validators: dict[str, RowValidator] = {}
+
+    def validator(self, model: type[Record]) -> RowValidator:
+        found = self.validators.get(model.record_type)
+        if found is None:
+            found = self.validators[model.record_type] = RowValidator(model)
+        return found
+
+    def certification_names(self) -> CertificationNames:
+        if self.names is None:
+            from engine.rulebook import load_rulebook  # the rule files name the policies
+
+            self.names = load_rulebook().certification_names()
+        return self.names
+
+
+def _validate(tables: list[RawTable], problems: list[Problem], later: list[Problem],
+              context: _Context) -> list[_Row]:
+    """Every row of the tables, validated; what is wrong goes to ``problems`` (history rows
+    naming no known policy or certification: to ``later``). A table's raw rows are let go once
+    validated."""
+    rows: list[_Row] = []
     for table in tables:
         model = RECORD_TYPES[table.record_type]
-        for number, values in table.rows:
-            source = table.source(number)
-            try:
-                record = model.model_validate({**values, "provenance": source})
-            except ValidationError as exc:
-                problems.extend(_problems(exc, str(source), table))
+        validator = context.validator(model)
+        dates = [name for name, _, kind, *_ in validator.fields if kind is date]
+        staff_column = "staff_id" if "staff_id" in validator.names else "target_staff_id"
+        for number, raw in table.rows:
+            values = validator.values(raw)
+            if values is None:
+                values = _model_values(model, raw, table, number, problems)
+                if values is None:
+                    continue
+            if model is Certification and not _certification_ids(values, table, number, context.certification_names(),
+                                                                 later):
                 continue
-            found = _non_finite(record, str(source), table)
-            if found:  # the field validators reject these; a guard for any field they miss
-                problems.extend(found)
-            else:
-                rows.append(_Row(record, table))
+            key, year = model.key_of(values), year_of(model, values)
+            for name in dates:
+                if values[name] is not None:
+                    values[name] = values[name].isoformat()
+            rows.append(_Row(table.record_type, key, values.get(staff_column), year, _dump(values), table,
+                             number, values.get("course")))
+        table.rows = []
     return rows
+
+
+def _model_values(model: type[Record], raw: dict[str, Any], table: RawTable, number: int,
+                  problems: list[Problem]) -> dict[str, Any] | None:
+    """A row validated by its model (the rows ``RowValidator`` leaves to it): the field values,
+    or None with the row's problems told."""
+    source = table.source(number)
+    try:
+        record = model.model_validate({**raw, "provenance": source})
+    except ValidationError as exc:
+        problems.extend(_problems(exc, str(source), table))
+        return None
+    found = _non_finite(record, str(source), table)
+    if found:  # the field validators reject these; a guard for any field they miss
+        problems.extend(found)
+        return None
+    return record.model_dump(exclude={"provenance"})
 
 
 def _non_finite(record: Record, where: str, table: RawTable) -> list[Problem]:
@@ -154,70 +222,70 @@ def _problems(exc: ValidationError, where: str, table: RawTable) -> list[Problem
     return out
 
 
-def _roster(session: Session, tables: list[RawTable]) -> set[str]:
-    """Staff ids on any roster row, stored or in this import (valid or not: one problem is enough)."""
+def _batch_roster(tables: list[RawTable]) -> set[str]:
+    """Staff ids on the roster rows of this import (valid or not: one problem is enough)."""
+    return {text_value(v["staff_id"]) for table in tables if table.record_type == "staff"
+            for _, v in table.rows if v.get("staff_id") is not None}
+
+
+def _roster(session: Session, batch_roster: set[str]) -> set[str]:
+    """Staff ids on any roster row, stored or in this import."""
     query = select(FactRow.staff_id).where(FactRow.record_type == "staff").distinct()
-    roster = set(session.execute(query).scalars())
-    for table in tables:
-        if table.record_type == "staff":
-            roster.update(text_value(v["staff_id"]) for _, v in table.rows if v.get("staff_id") is not None)
-    return roster
+    return set(session.execute(query).scalars()) | batch_roster
 
 
-def _check_batch(session: Session, tables: list[RawTable], rows: list[_Row], catalogues: Catalogues,
+def _check_batch(session: Session, batch_roster: set[str], rows: list[_Row], catalogues: Catalogues,
                  problems: list[Problem]) -> None:
-    seen: dict[str, Record] = {}
+    seen: dict[str, dict[str, _Row]] = {}
     for row in rows:
-        record = row.record
-        first = seen.setdefault(record.record_id, record)
-        if first is not record:
-            problems.append(Problem(str(record.provenance), (
-                f"重複した行です ({first.provenance} と同じキー: {record.record_id})")))
-    roster = _roster(session, tables)
+        first = seen.setdefault(row.record_type, {}).setdefault(row.key, row)
+        if first is not row:
+            problems.append(Problem(row.source, (
+                f"重複した行です ({first.source} と同じキー: {row.record_id})")))
+    del seen
+    roster = _roster(session, batch_roster)
+    courses: dict[str, list[tuple[str, list[str]]]] = {}
     for row in rows:
-        for column in ("staff_id", "target_staff_id"):
-            staff_id = getattr(row.record, column, None)
-            if staff_id is not None and staff_id not in roster:
-                problems.append(Problem(str(row.record.provenance),
-                                        f"職員番号 '{staff_id}' は職員名簿のどの行にもありません",
-                                        column=row.table.header(column)))
-        if isinstance(row.record, Training) and catalogues:
-            problems.extend(_course_problems(row, catalogues))
+        if row.staff_id is not None and row.staff_id not in roster:
+            column = "target_staff_id" if row.record_type == "evaluation" else "staff_id"
+            problems.append(Problem(row.source, f"職員番号 '{row.staff_id}' は職員名簿のどの行にもありません",
+                                    column=row.table.header(column)))
+        if row.record_type == "training" and catalogues:
+            problems.extend(_course_problems(row, catalogues, courses))
 
 
-def _course_problems(row: _Row, catalogues: Catalogues) -> list[Problem]:
-    out = []
-    course = row.record.course
-    for policy, courses in catalogues.items():
-        candidates = match_courses(course, courses)
-        if len(candidates) > 1:
-            out.append(Problem(str(row.record.provenance), (
-                f"'{course}' は {policy} の研修のどれか決められません (候補: {', '.join(candidates)})"),
-                column=row.table.header("course")))
-    return out
+def _course_problems(row: _Row, catalogues: Catalogues,
+                     memo: dict[str, list[tuple[str, list[str]]]]) -> list[Problem]:
+    course = row.course
+    if course not in memo:
+        memo[course] = [(policy, candidates) for policy, known in catalogues.items()
+                        if len(candidates := match_courses(course, known)) > 1]
+    return [Problem(row.source, f"'{course}' は {policy} の研修のどれか決められません (候補: {', '.join(candidates)})",
+                    column=row.table.header("course"))
+            for policy, candidates in memo[course]]
 
 
-def _certification_ids(rows: list[_Row], names: CertificationNames, problems: list[Problem]) -> None:
-    """History rows under the policy's and the certification's ids (with did-you-mean otherwise)."""
+def _certification_ids(values: dict[str, Any], table: RawTable, number: int, names: CertificationNames,
+                       problems: list[Problem]) -> bool:
+    """A history row under the policy's and the certification's ids (with did-you-mean
+    otherwise: then False)."""
+    where = str(table.source(number))
     policies = {norm(n): pid for pid, (pnames, _) in names.items() for n in pnames if n}
-    for row in rows:
-        record = row.record
-        if not isinstance(record, Certification):
-            continue
-        pid = policies.get(norm(record.policy))
-        if pid is None:
-            hint = _suggest(record.policy, [n for pnames, _ in names.values() for n in pnames if n])
-            problems.append(Problem(str(record.provenance), f"方針 '{record.policy}' はどのルールファイルにもありません{hint}",
-                                    column=row.table.header("policy")))
-            continue
-        certs = {norm(n): cid for cid, cnames in names[pid][1].items() for n in cnames if n}
-        cid = certs.get(norm(record.certification))
-        if cid is None:
-            hint = _suggest(record.certification, [n for cnames in names[pid][1].values() for n in cnames if n])
-            problems.append(Problem(str(record.provenance), f"認定区分 '{record.certification}' は方針 {pid} にありません{hint}",
-                                    column=row.table.header("certification")))
-            continue
-        row.record = record.model_copy(update={"policy": pid, "certification": cid})
+    pid = policies.get(norm(values["policy"]))
+    if pid is None:
+        hint = _suggest(values["policy"], [n for pnames, _ in names.values() for n in pnames if n])
+        problems.append(Problem(where, f"方針 '{values['policy']}' はどのルールファイルにもありません{hint}",
+                                column=table.header("policy")))
+        return False
+    certs = {norm(n): cid for cid, cnames in names[pid][1].items() for n in cnames if n}
+    cid = certs.get(norm(values["certification"]))
+    if cid is None:
+        hint = _suggest(values["certification"], [n for cnames in names[pid][1].values() for n in cnames if n])
+        problems.append(Problem(where, f"認定区分 '{values['certification']}' は方針 {pid} にありません{hint}",
+                                column=table.header("certification")))
+        return False
+    values["policy"], values["certification"] = pid, cid
+    return True
 
 
 def _suggest(value: str, choices: list[str]) -> str:
@@ -228,37 +296,76 @@ def _suggest(value: str, choices: list[str]) -> str:
 # --- storing --------------------------------------------------------------------------------
 
 def _store(session: Session, rows: list[_Row], files: list[str]) -> ImportReport:
-    counts = {rt: TypeCounts() for rt in dict.fromkeys(r.record.record_type for r in rows)}
+    counts = {rt: TypeCounts() for rt in dict.fromkeys(r.record_type for r in rows)}
     report = ImportReport(import_id=None, files=files, counts=counts)
-    existing = _stored_rows(session, [r.record for r in rows])
+    existing = _stored_rows(session, rows)
     batch = ImportBatch(files=json.dumps(files, ensure_ascii=False), counts="{}")
     session.add(batch)
     session.flush()
     inserts = []
     for row in rows:
-        record = row.record
-        data = record.data()
-        have = existing.get((record.record_type, record.record_key))
-        tally = counts[record.record_type]
+        have = existing.get((row.record_type, row.key)) if existing else None
+        tally = counts[row.record_type]
         if have is None:
             tally.new += 1
-            inserts.append(_fact_row(record, data, batch.id))
-        elif json.loads(have.data) == data:
+            inserts.append(row)
+        elif have.data == row.data or json.loads(have.data) == json.loads(row.data):
             tally.unchanged += 1
         else:
             tally.conflicts += 1
-            stored = json.loads(have.data)
+            stored, data = json.loads(have.data), json.loads(row.data)
             changed = [k for k in data if stored.get(k) != data[k]]
             report.conflicts.append(Conflict(
-                record_id=record.record_id, source=str(record.provenance),
+                record_id=row.record_id, source=row.source,
                 stored_source=_source_text(have), stored={k: stored.get(k) for k in changed},
                 new={k: data[k] for k in changed}))
-    for start in range(0, len(inserts), _CHUNK):
-        session.execute(insert(FactRow), inserts[start:start + _CHUNK])
+    _insert(session, inserts, batch.id)
     batch.counts = json.dumps({rt: vars(c) for rt, c in counts.items()})
     session.add(batch)
     report.import_id = batch.id
     return report
+
+
+_COLUMNS = ("record_type", "record_key", "staff_id", "fiscal_year", "data", "source_file", "source_sheet",
+            "source_row", "import_id")
+_BULK = 20_000  # rows per executemany call (SQLite): the parameter tuples of one call are a list
+_SQLITE_CACHE_KIB = -128 * 1024  # PRAGMA cache_size during the insert: up to 128 MiB (negative: KiB)
+
+
+def _values(rows: list[_Row], import_id: int | None) -> Iterator[tuple]:
+    for row in rows:
+        yield (row.record_type, row.key, row.staff_id, row.fiscal_year, row.data, row.table.file,
+               row.table.sheet, row.number, import_id)
+
+
+def _insert(session: Session, rows: list[_Row], import_id: int | None) -> None:
+    """The new rows, in the session's transaction, the fastest way the database has: COPY on
+    PostgreSQL (psycopg 3), the DB-API's executemany on SQLite, else SQLAlchemy's bulk insert."""
+    if not rows:
+        return
+    conn = session.connection()
+    table = FactRow.__tablename__
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+            for values in _values(rows, import_id):
+                copy.write_row(values)
+    elif conn.dialect.name == "sqlite":
+        sql = f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+        values = _values(rows, import_id)
+        # a larger page cache while the indexes take the rows in (the connection's own, restored)
+        cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar())
+        if _SQLITE_CACHE_KIB < cache < 0:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {_SQLITE_CACHE_KIB}")
+        try:
+            while chunk := list(itertools.islice(values, _BULK)):
+                conn.exec_driver_sql(sql, chunk)
+        finally:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {cache}")
+    else:
+        values = _values(rows, import_id)
+        while chunk := list(itertools.islice(values, _CHUNK)):
+            session.execute(insert(FactRow), [dict(zip(_COLUMNS, v)) for v in chunk])
 
 
 @dataclass(frozen=True)
@@ -269,34 +376,29 @@ class _Stored:
     source_row: int
 
 
-def _stored_rows(session: Session, records: list[Record]) -> dict[tuple[str, str], _Stored]:
-    keys: dict[str, list[str]] = {}
-    for record in records:
-        keys.setdefault(record.record_type, []).append(record.record_key)
-    found = {}
-    for record_type, wanted in keys.items():
-        for start in range(0, len(wanted), _CHUNK):
+def _stored_rows(session: Session, rows: list[_Row]) -> dict[tuple[str, str], _Stored]:
+    """The stored rows under the keys of ``rows``. Per record type: nothing when none of the
+    type is stored (a first import); else the stored keys of the type in one query, and the
+    rows of the keys in common in chunks."""
+    found: dict[tuple[str, str], _Stored] = {}
+    for record_type in dict.fromkeys(row.record_type for row in rows):
+        of_type = FactRow.record_type == record_type
+        if session.execute(select(FactRow.id).where(of_type).limit(1)).first() is None:
+            continue
+        wanted = {row.key for row in rows if row.record_type == record_type}
+        if len(wanted) > _CHUNK:
+            wanted &= set(session.execute(select(FactRow.record_key).where(of_type)).scalars())
+        common = sorted(wanted)
+        for start in range(0, len(common), _CHUNK):
             query = (select(FactRow.record_key, FactRow.data, FactRow.source_file,
                             FactRow.source_sheet, FactRow.source_row)
-                     .where(FactRow.record_type == record_type,
-                            FactRow.record_key.in_(wanted[start:start + _CHUNK])))
+                     .where(of_type, FactRow.record_key.in_(common[start:start + _CHUNK])))
             for key, *rest in session.execute(query):
                 found[(record_type, key)] = _Stored(*rest)
     return found
 
 
-def _fact_row(record: Record, data: dict[str, Any], import_id: int | None) -> dict[str, Any]:
-    staff_id = getattr(record, "staff_id", None) or getattr(record, "target_staff_id", None)
-    return {
-        "record_type": record.record_type, "record_key": record.record_key, "staff_id": staff_id,
-        "fiscal_year": getattr(record, "fiscal_year", None), "data": _dump(data),
-        "source_file": record.provenance.file, "source_sheet": record.provenance.sheet,
-        "source_row": record.provenance.row, "import_id": import_id,
-    }
-
-
-def _dump(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+_dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def _source_text(fact: _Stored) -> str:

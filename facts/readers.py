@@ -13,6 +13,7 @@ import difflib
 import io
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -62,6 +63,14 @@ class ReadResult:
 def read_paths(paths: Iterable[str | Path]) -> ReadResult:
     """Read every fact file under ``paths`` (files or folders)."""
     result = ReadResult()
+    for tables in read_files(paths, result):
+        result.tables.extend(tables)
+    return result
+
+
+def read_files(paths: Iterable[str | Path], result: ReadResult) -> Iterator[list[RawTable]]:
+    """Read the fact files under ``paths`` one by one: the tables of each file as it is read;
+    its name, problems and ignored columns go to ``result`` (``result.tables`` is left alone)."""
     for path, name in _expand(paths, result.problems):
         result.files.append(name)
         kind = SUFFIXES.get(path.suffix.lower())
@@ -70,8 +79,9 @@ def read_paths(paths: Iterable[str | Path]) -> ReadResult:
                 f"この種類のファイルは読めません (使える形式: {', '.join(SUFFIXES)})")))
             continue
         reader = {"csv": _read_csv, "xlsx": _read_xlsx, "json": _read_json, "jsonl": _read_jsonl}[kind]
-        reader(path, name, result)
-    return result
+        read = ReadResult(problems=result.problems, files=result.files, ignored=result.ignored)
+        reader(path, name, read)
+        yield read.tables
 
 
 def _expand(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[tuple[Path, str]]:
@@ -96,9 +106,16 @@ def _ignored(relative: Path) -> bool:
             or name.endswith(("-journal", "-wal", "-shm")))
 
 
+_MAX_CELL_CHARS = MAX_CELL_BYTES // 4  # a text of no more characters is no more bytes
+
+
 def _too_big(value: Any) -> bool:
-    return isinstance(value, str) and len(value) > MAX_CELL_BYTES // 4 and len(
+    return isinstance(value, str) and len(value) > _MAX_CELL_CHARS and len(
         value.encode("utf-8", "surrogatepass")) > MAX_CELL_BYTES
+
+
+def _big_cells(cells: Iterable[Any]) -> list[int]:
+    return [i for i, v in enumerate(cells) if isinstance(v, str) and len(v) > _MAX_CELL_CHARS and _too_big(v)]
 
 
 def _too_big_problem(where: str, column: str | None) -> Problem:
@@ -139,6 +156,37 @@ def _read_csv(path: Path, name: str, result: ReadResult) -> None:
 
 
 def _read_xlsx(path: Path, name: str, result: ReadResult) -> None:
+    fast = _FastBook.open(path)
+    if fast is None:
+        _read_xlsx_with_openpyxl(path, name, result)
+        return
+    read = ReadResult()  # kept apart: a file the fast reader gives up on is read again by openpyxl
+    try:
+        by_file = record_type_for(path.stem)
+        for title, target in fast.sheets:
+            default = record_type_for(title) or by_file
+            rows = fast.rows(target)
+            header = next(rows, None)
+            if header is None or header[0] != 1:
+                raise _Unsupported("no header row first")
+            cells = header[1]
+            while cells and _value(cells[-1]) is None:
+                cells.pop()
+            if cells:
+                _read_grid(name, title, default, cells, fast.within(rows, len(cells)), read)
+            elif next(rows, None) is not None:
+                raise _Unsupported("values under a blank header")
+    except _Unsupported:
+        _read_xlsx_with_openpyxl(path, name, result)
+        return
+    finally:
+        fast.close()
+    result.tables.extend(read.tables)
+    result.problems.extend(read.problems)
+    result.ignored.extend(read.ignored)
+
+
+def _read_xlsx_with_openpyxl(path: Path, name: str, result: ReadResult) -> None:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
@@ -153,6 +201,221 @@ def _read_xlsx(path: Path, name: str, result: ReadResult) -> None:
                 _read_grid(name, sheet.title, default, header, _xlsx_rows(name, sheet, len(header), result), result)
     finally:
         book.close()
+
+
+class _Unsupported(Exception):
+    """Something in a sheet that the fast reader leaves to openpyxl."""
+
+
+class _FastBook:
+    """Reading a workbook's sheets straight from their XML, for the shape openpyxl and Excel
+    write: ``<row r=..><c r=.. s=.. t=..><v>..</v></c>`` or inline strings, no formulas. It gives
+    the values openpyxl's read-only, values-only reading gives (shared strings, numbers as
+    int/float, date cells by their number format, booleans), and raises ``_Unsupported`` at
+    anything else (then openpyxl reads the sheet). openpyxl opens the workbook (sheets, shared
+    strings, number formats) but is spared parsing each sheet twice (once for its size)."""
+
+    def __init__(self, reader: Any, sheets: list[tuple[str, str]]):
+        self.reader, self.sheets = reader, sheets
+        wb = reader.wb
+        self.strings, self.epoch = reader.shared_strings, wb.epoch
+        self.dates, self.timedeltas = wb._date_formats, wb._timedelta_formats
+        self.memo: dict[tuple[bytes, ...], Any] = {}
+
+    @classmethod
+    def open(cls, path: Path) -> _FastBook | None:
+        """None when openpyxl is to open the file (it also says what is wrong with it)."""
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
+
+        reader = None
+        try:
+            reader = ExcelReader(path, read_only=True, data_only=True)
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
+                      if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+            return cls(reader, sheets)
+        except Exception:  # anything: openpyxl's own reading reports it
+            if reader is not None:
+                reader.archive.close()
+            return None
+
+    def close(self) -> None:
+        self.reader.archive.close()
+
+    def rows(self, target: str) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, cell values by column from A) of every row in the sheet's XML, up to the
+        last row and column its ``<dimension>`` declares (openpyxl reads no further)."""
+        with self.reader.archive.open(target) as src:
+            buf, end = b"", False
+            while (start := _SHEET_DATA.search(buf)) is None and not end:
+                block = src.read(1 << 20)
+                end = not block
+                buf += block
+            if start is None:
+                raise _Unsupported("no sheetData")
+            head = buf[:start.start()]
+            if _FOREIGN_ENCODING.search(head, 0, 300):
+                raise _Unsupported("encoding")
+            max_col, max_row = self._dimension(head)
+            if start[1]:  # <sheetData/>
+                return
+            buf, last = buf[start.end():], 0
+            while not end:
+                block = src.read(1 << 22)
+                end = not block
+                buf += block
+                if end:
+                    stop = _SHEET_DATA_END.search(buf)
+                    if stop is None:
+                        raise _Unsupported("end of sheetData")
+                    cut = stop.start()
+                else:
+                    cut = buf.rfind(b"</row>")
+                    if cut < 0:
+                        continue
+                    cut += 6
+                body, buf = buf[:cut], buf[cut:]
+                pos = 0
+                for match in _ROW.finditer(body):
+                    if match.start() != pos:
+                        raise _Unsupported("row")
+                    pos = match.end()
+                    number = int(match[1])
+                    if number <= last:
+                        raise _Unsupported("row order")
+                    last = number
+                    if max_row is not None and number > max_row:
+                        return
+                    yield number, self._cells(match[2] or b"", max_col)
+                if body[pos:].strip():
+                    raise _Unsupported("row")
+
+    @staticmethod
+    def _dimension(head: bytes) -> tuple[int | None, int | None]:
+        """The last column and row the sheet's ``<dimension>`` declares, if it has one."""
+        if b"<dimension" not in head:
+            return None, None
+        found = _DIMENSION.search(head)
+        if found is None:
+            raise _Unsupported("dimension")
+        from openpyxl.utils.cell import range_boundaries
+
+        try:
+            _, _, max_col, max_row = range_boundaries(found[1].decode())
+        except Exception:
+            raise _Unsupported("dimension") from None
+        return max_col, max_row
+
+    def _cells(self, body: bytes, max_col: int | None) -> list[Any]:
+        if not _CELLS.fullmatch(body):
+            raise _Unsupported("cell")
+        values: list[Any] = []
+        memo = self.memo
+        for column, *cell in _CELL.findall(body):
+            index = _COLUMNS.get(column)
+            if index is None:
+                index = _column_index(column)
+            if max_col is not None and index >= max_col:
+                continue
+            if index >= len(values):
+                values.extend([None] * (index + 1 - len(values)))
+            cell = tuple(cell)  # style, type, <v>, inline text: values repeat (years, categories)
+            value = memo.get(cell, _UNSEEN)
+            if value is _UNSEEN:
+                value = self._value(*cell)
+                if len(memo) > 100_000:
+                    memo.clear()
+                memo[cell] = value
+            values[index] = value
+        return values
+
+    def _value(self, style: bytes, kind: bytes, number: bytes, text: bytes) -> Any:
+        try:
+            if kind == b"inlineStr":
+                if number:
+                    raise _Unsupported("inline string with a value")
+                return _xml_text(text) if text is not None else None
+            if text:
+                raise _Unsupported("inline string in a cell of another type")
+            if not number:
+                return None
+            if kind in (b"", b"n"):
+                value = number.decode()
+                value = float(value) if "." in value or "E" in value or "e" in value else int(value)
+                if style and int(style) in self.dates:
+                    from openpyxl.utils.datetime import from_excel
+
+                    value = from_excel(value, self.epoch, timedelta=int(style) in self.timedeltas)
+                return value
+            if kind == b"s":
+                return self.strings[int(number)]
+            if kind == b"b":
+                return bool(int(number))
+            if kind in (b"str", b"e"):
+                return _xml_text(number)
+        except (ValueError, IndexError, OverflowError, TypeError):
+            raise _Unsupported("value") from None  # openpyxl says what is wrong with it
+        raise _Unsupported(f"cell type {kind!r}")
+
+    @staticmethod
+    def within(rows: Iterator[tuple[int, list[Any]]], width: int) -> Iterator[tuple[int, tuple]]:
+        """Rows 2.. cut or padded to the header's width, as openpyxl's ``max_col`` does."""
+        for number, cells in rows:
+            if len(cells) < width:
+                cells.extend([None] * (width - len(cells)))
+            yield number, tuple(cells[:width])
+
+
+_SHEET_DATA = re.compile(rb"<sheetData\s*(/?)>")
+_SHEET_DATA_END = re.compile(rb"\s*</sheetData>")
+_FOREIGN_ENCODING = re.compile(rb"""<\?xml[^>]*encoding=["'](?!utf-?8["'])""", re.I)
+_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"\s*/>')
+_ROW = re.compile(rb'\s*<row r="(\d+)"(?:\s+[\w:]+="[^"]*")*\s*(?:/>|>(.*?)</row>)', re.S)
+_CELL_PATTERN = (rb'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="([a-zA-Z]+)")?\s*'
+                 rb'(?:/>|>(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)')
+_CELL = re.compile(_CELL_PATTERN)
+_CELLS = re.compile(rb"(?:\s*" + re.sub(rb"\((?!\?)", b"(?:", _CELL_PATTERN) + rb")*\s*")
+_ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#(\d+)|#x([0-9a-fA-F]+));")
+_NOT_XML_TEXT = re.compile(rb"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + char - 64
+    return index - 1
+
+
+_COLUMNS = {bytes(letters): _column_index(bytes(letters)) for letters in
+            [[a] for a in range(65, 91)] + [[a, b] for a in range(65, 91) for b in range(65, 91)]}
+
+
+def _xml_text(raw: bytes) -> str:
+    """Character data as an XML parser gives it (the five entities and character references);
+    what needs more (a carriage return, which XML turns into a line feed) is left to openpyxl."""
+    if _NOT_XML_TEXT.search(raw):
+        raise _Unsupported("carriage return or control character")
+    text = raw.decode()
+    if "&" in text:
+        if "&" in _ENTITY.sub("", text):
+            raise _Unsupported("entity")
+        text = _ENTITY.sub(_entity, text)
+    return text
+
+
+def _entity(match: re.Match) -> str:
+    if match[1]:
+        return _ENTITIES[match[1]]
+    code = int(match[2]) if match[2] else int(match[3], 16)
+    if not (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF):
+        raise _Unsupported("character reference")  # not a character XML allows
+    return chr(code)
 
 
 def _xlsx_header(name: str, sheet: Any, result: ReadResult) -> list[Any] | None:
@@ -275,16 +538,26 @@ def _read_grid(file: str, sheet: str | None, default_type: str | None, header: l
         result.problems.append(_too_big_problem(str(Source(file=file, sheet=sheet, row=1)), None))
         return
     headers = [_value(h) for h in header]
+    names = [str(h) for h in headers]
+    plain = None not in headers  # every column has a header: a row is zipped with them
     rows = []
+    normalize = unicodedata.normalize
     for number, cells in numbered:
-        big = [i for i, v in enumerate(cells) if _too_big(v)]
+        try:
+            big = max(map(len, cells), default=0) > _MAX_CELL_CHARS and _big_cells(cells)
+        except TypeError:  # numbers, dates: XLSX
+            big = _big_cells(cells)
         if big:  # reported, and the row left out: nothing of the file is stored
             where = str(Source(file=file, sheet=sheet, row=number))
             result.problems.extend(_too_big_problem(where, str(headers[i]) if i < len(headers) and
                                                     headers[i] is not None else f"{i + 1}列目") for i in big)
             continue
-        values = [_value(v) for v in cells]
-        if all(v is None for v in values):
+        values = [(normalize("NFKC", v).strip() or None) if isinstance(v, str) else v
+                  for v in cells]  # _value, inline
+        if values.count(None) == len(values):
+            continue
+        if plain and len(values) <= len(names):
+            rows.append((number, dict(zip(names, values))))
             continue
         record: dict[str, Any] = {}
         for index, value in enumerate(values):
@@ -343,6 +616,7 @@ def _shape(file: str, sheet: str | None, default_type: str | None, rows: list[tu
     tables: dict[str, RawTable] = {}
     reported: set[tuple[str, str]] = set()
     lookups: dict[str, dict[str, str]] = {}
+    resolved: dict[str, dict[str, str | None]] = {}  # record type -> header -> field (None: left out)
     for number, raw in rows:
         record_type = default_type
         if type_column is not None and raw.get(type_column) is not None:
@@ -361,26 +635,41 @@ def _shape(file: str, sheet: str | None, default_type: str | None, rows: list[tu
         if table is None:
             table = tables[record_type] = RawTable(record_type=record_type, file=file, sheet=sheet)
             lookups[record_type] = column_lookup(record_type, data_fields(RECORD_TYPES[record_type]))
-        lookup = lookups[record_type]
+            resolved[record_type] = {type_column: None} if type_column is not None else {}
+        resolve = resolved[record_type]
         values: dict[str, Any] = {}
         for header, value in raw.items():
-            if header == type_column:
-                continue
-            name = lookup.get(header) or lookup.get(norm(header))
-            if name is None and not _looks_like(header, lookup):  # 備考, 生年月日...: not a field, ignored
-                if (record_type, header) not in reported:
-                    reported.add((record_type, header))
-                    result.ignored.append(f"{where_file}: {header}")
-                continue
-            if name is None or table.headers.setdefault(name, header) != header:
-                if (record_type, header) not in reported:
-                    reported.add((record_type, header))
-                    result.problems.append(_column_problem(
-                        Source(file=file, sheet=sheet, row=header_row or number), header, name, table))
-                continue
-            values[name] = value
+            name = resolve.get(header, _UNSEEN)
+            if name is _UNSEEN:  # decided once per header: the same every row
+                name = resolve[header] = _field_for(header, record_type, lookups[record_type], table,
+                                                    Source(file=file, sheet=sheet, row=header_row or number),
+                                                    reported, result)
+            if name is not None:
+                values[name] = value
         table.rows.append((number, values))
     result.tables.extend(tables.values())
+
+
+_UNSEEN = object()
+
+
+def _field_for(header: str, record_type: str, lookup: dict[str, str], table: RawTable, where: Source,
+               reported: set[tuple[str, str]], result: ReadResult) -> str | None:
+    """The field a column header names; None for a column left out: one that is no field
+    (ignored, and listed) or one that is wrong (a likely typo, a field named twice: a problem)."""
+    name = lookup.get(header) or lookup.get(norm(header))
+    if name is None and not _looks_like(header, lookup):  # 備考, 生年月日...: not a field, ignored
+        if (record_type, header) not in reported:
+            reported.add((record_type, header))
+            where_file = f"{table.file}:{table.sheet}" if table.sheet else table.file
+            result.ignored.append(f"{where_file}: {header}")
+        return None
+    if name is None or table.headers.setdefault(name, header) != header:
+        if (record_type, header) not in reported:
+            reported.add((record_type, header))
+            result.problems.append(_column_problem(where, header, name, table))
+        return None
+    return name
 
 
 def _close(header: str, lookup: dict[str, str]) -> list[str]:

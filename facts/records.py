@@ -10,9 +10,10 @@ sentences; :func:`facts.importer.import_paths` turns them into located problems.
 from __future__ import annotations
 
 import math
+import types
 from datetime import date
 from functools import cached_property
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, Callable, ClassVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
@@ -129,6 +130,7 @@ class Record(BaseModel):
     record_type: ClassVar[str]
     key_fields: ClassVar[tuple[str, ...]]
     date_fields: ClassVar[tuple[str, ...]] = ()
+    year_from: ClassVar[str | None] = None  # the date field a record without fiscal_year is dated by
 
     provenance: Source
 
@@ -149,6 +151,11 @@ class Record(BaseModel):
     def record_key(self) -> str:
         return "|".join(_key_text(v) for v in self.key)
 
+    @classmethod
+    def key_of(cls, values: dict[str, Any]) -> str:
+        """``record_key`` of the record these field values make."""
+        return "|".join(["" if values[f] is None else str(values[f]) for f in cls.key_fields])
+
     @cached_property
     def record_id(self) -> str:
         return f"{self.record_type}/{self.record_key}"
@@ -156,6 +163,11 @@ class Record(BaseModel):
     def fields(self) -> dict[str, Any]:
         """The data fields (no provenance), for evidence."""
         return self.model_dump(exclude={"provenance"})
+
+    @classmethod
+    def settle(cls, values: dict[str, Any]) -> None:
+        """The rules across fields, on validated field values (``RowValidator``): raise as the
+        model's validators do; fill in what they fill in. Kept in step with the model's own."""
 
     def data(self) -> dict[str, Any]:
         """The data fields as JSON values, as stored."""
@@ -214,14 +226,26 @@ class Evaluation(Record):
 
     @model_validator(mode="after")
     def _occasion_rules(self) -> Evaluation:
-        if self.occasion == "post_project":
-            if self.target_staff_id is None:
-                raise _missing("target_staff_id", "終了後評価ではリーダーの職員番号が必要です")
-            if self.perspective is None:
-                object.__setattr__(self, "perspective", "leadership")
-        elif self.perspective is None:
-            raise _missing("perspective", "報告会評価では観点が必要です")
+        perspective = self.occasion_rules(self.occasion, self.perspective, self.target_staff_id)
+        object.__setattr__(self, "perspective", perspective)
         return self
+
+    @staticmethod
+    def occasion_rules(occasion: str, perspective: str | None, target_staff_id: str | None) -> str:
+        """The perspective a score of this occasion has (``post_project``: leadership unless
+        given); a missing one, or a post-project score without the leader, is an error."""
+        if occasion == "post_project":
+            if target_staff_id is None:
+                raise _missing("target_staff_id", "終了後評価ではリーダーの職員番号が必要です")
+            return "leadership" if perspective is None else perspective
+        if perspective is None:
+            raise _missing("perspective", "報告会評価では観点が必要です")
+        return perspective
+
+    @classmethod
+    def settle(cls, values: dict[str, Any]) -> None:
+        values["perspective"] = cls.occasion_rules(
+            values["occasion"], values["perspective"], values["target_staff_id"])
 
 
 class Training(Record):
@@ -230,6 +254,7 @@ class Training(Record):
     record_type: ClassVar[str] = "training"
     key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "course", "completed_on")
     date_fields: ClassVar[tuple[str, ...]] = ("completed_on",)
+    year_from: ClassVar[str | None] = "completed_on"
 
     staff_id: Id
     course: Id
@@ -250,6 +275,7 @@ class Qualification(Record):
     record_type: ClassVar[str] = "qualification"
     key_fields: ClassVar[tuple[str, ...]] = ("staff_id", "qualification")
     date_fields: ClassVar[tuple[str, ...]] = ("acquired_on",)
+    year_from: ClassVar[str | None] = "acquired_on"
 
     staff_id: Id
     qualification: Canonical("qualification")
@@ -328,3 +354,81 @@ RECORD_TYPES: dict[str, type[Record]] = {
 def data_fields(cls: type[Record]) -> list[str]:
     """The columns a record type accepts (its fields but provenance)."""
     return [name for name in cls.model_fields if name != "provenance"]
+
+
+# --- validating rows without building models ------------------------------------------------
+
+_MISSING = object()
+
+
+class RowValidator:
+    """The field values of one record type's raw rows, as the model would validate them, without
+    building a model: each field's own validator (memoised per text value: validators are pure),
+    then the type check pydantic makes after it, and the record type's ``settle`` rules.
+
+    ``values(raw)`` returns the canonical field values (data fields in field order, ``None`` for
+    an absent optional field) of a row the model accepts with nothing but these steps, and
+    ``None`` for any other row (a missing value, a value its validator rejects, anything
+    unusual): the caller validates that row with the model itself, which says what is wrong in
+    its own words. So a row is never accepted here that the model would reject."""
+
+    def __init__(self, cls: type[Record]):
+        self.cls = cls
+        # (name, validator, type, required, default, memo: text -> value)
+        self.fields = [(name, *_field_check(info), {}) for name, info in cls.model_fields.items()
+                       if name != "provenance"]
+        self.names = frozenset(name for name, *_ in self.fields)
+
+    def values(self, raw: dict[str, Any]) -> dict[str, Any] | None:
+        if not self.names.issuperset(raw):
+            return None
+        out: dict[str, Any] = {}
+        get = raw.get
+        for name, check, kind, required, default, memo in self.fields:
+            value = get(name)
+            if value is None or (type(value) is str and not value.strip()):  # blank: absent
+                if required:
+                    return None
+                out[name] = default
+                continue
+            result = memo.get(value, _MISSING) if type(value) is str else _MISSING
+            if result is _MISSING:
+                try:
+                    result = check(value)
+                except (ValueError, TypeError, PydanticCustomError):
+                    return None
+                if type(result) is not kind or (kind is float and not math.isfinite(result)):
+                    return None
+                if type(value) is str:
+                    if len(memo) > 200_000:  # ids and names barely repeat: keep the memo small
+                        memo.clear()
+                    memo[value] = result
+            out[name] = result
+        try:
+            self.cls.settle(out)
+        except (ValueError, PydanticCustomError):
+            return None
+        return out
+
+
+def _field_check(info: Any) -> tuple[Callable[[Any], Any], type, bool, Any]:
+    """(before-validator, the type it must give, required, default) of a model field."""
+    annotation, metadata = info.annotation, list(info.metadata)
+    if get_origin(annotation) in (Union, types.UnionType):  # X | None
+        [annotation] = [a for a in get_args(annotation) if a is not type(None)]
+    if get_origin(annotation) is Annotated:
+        annotation, *extra = get_args(annotation)
+        metadata += extra
+    [check] = [m.func for m in metadata if isinstance(m, BeforeValidator)]
+    if annotation not in (str, int, float, date):
+        raise TypeError(f"RowValidator: no fast check for a field of type {annotation!r}")
+    return check, annotation, info.is_required(), None if info.is_required() else info.default
+
+
+def year_of(cls: type[Record], values: dict[str, Any]) -> int | None:
+    """The fiscal year a record is stored under: its own, or that of its date (``year_from``)."""
+    if "fiscal_year" in values:
+        return values["fiscal_year"]
+    if cls.year_from is not None:
+        return fiscal_year_of(values[cls.year_from])
+    return None
