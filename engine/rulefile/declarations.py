@@ -8,17 +8,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from facts.aliases import norm
 
-from ..facttypes import BASE_TYPES, DERIVED_KINDS
+from ..derived import KINDS
+from ..facttypes import BASE_TYPES
 from .model import CatalogueEntry, Derived, Loc, ParamRef, Scale
 from .yamlio import RuleFileReader, plain, suggest
 
-# The options each derived-fact kind takes (engine/derive.py reads them).
-DERIVED_OPTIONS: dict[str, tuple[str, ...]] = {
-    "project_scores": ("perspectives",),
-    "department_segments": (),
-    "latest_assessment": ("framework", "scale"),
-    "acquired_skills": ("framework", "levels", "from_training"),
-}
+# The options each derived-fact kind takes (declared with the kind, engine/derived/).
+DERIVED_OPTIONS: dict[str, tuple[str, ...]] = {name: k.options for name, k in KINDS.items()}
 
 
 class Declarations(RuleFileReader):
@@ -101,8 +97,8 @@ class Declarations(RuleFileReader):
             if spec is None:
                 continue
             kind = spec.get("kind")
-            if kind not in DERIVED_KINDS:
-                self.err(loc, f"derived fact '{name}': unknown kind {kind!r}{suggest(kind, DERIVED_KINDS)}")
+            if kind not in KINDS:
+                self.err(loc, f"derived fact '{name}': unknown kind {kind!r}{suggest(kind, KINDS)}")
                 continue
             options = {}
             for k, v in spec.items():
@@ -115,27 +111,33 @@ class Declarations(RuleFileReader):
                     options[k] = ParamRef(v[1:])
                 else:
                     options[k] = plain(v)
-            allowed = DERIVED_OPTIONS[kind]
+            allowed = KINDS[kind].options
             for k in options:
                 if k not in allowed:
                     self.err(self.loc(spec, k), f"derived fact '{name}': unknown option '{k}' of {kind}"
                                                 f"{suggest(k, allowed)} (options: {', '.join(allowed) or 'none'})")
-            if kind == "project_scores" and "perspectives" not in options:
-                self.err(loc, "derived fact kind project_scores needs 'perspectives'")
-            scale: tuple[str, ...] = ()
-            if kind == "latest_assessment":
-                sname = options.get("scale")
-                if sname not in self.scales:
-                    self.err(self.loc(spec, "scale", value=True) if "scale" in spec else loc,
-                             f"derived fact '{name}': 'scale' must name a scale of 'scales:'"
-                             f"{suggest(sname, self.scales) if sname else ''}")
-                else:
-                    scale = self.scales[sname].values
-            if kind == "acquired_skills" and "from_training" in options:
-                ref = options["from_training"]
-                if not isinstance(ref, ParamRef) or self.params[ref.name].type != "mapping":
-                    self.err(self.loc(spec, "from_training", value=True),
-                             f"derived fact '{name}': 'from_training' takes a mapping parameter (course -> skills)")
+            scale = KINDS[kind].check(_Declared(self, str(name), options, spec, loc))
             options.setdefault("framework", getattr(self, "policy_id", None))
             out[name] = Derived(name, kind, options, loc, scale)
         return out
+
+
+class _Declared:
+    """A derived-fact declaration as its kind's check sees it (engine.derived.Declaration)."""
+
+    def __init__(self, reader: RuleFileReader, name: str, options: dict[str, Any], spec: CommentedMap, loc: Loc):
+        self.name, self.options, self.scales = name, options, reader.scales
+        self._reader, self._spec, self._loc = reader, spec, loc
+
+    def problem(self, message: str, option: str | None = None) -> None:
+        at = self._reader.loc(self._spec, option, value=True) if option is not None and option in self._spec \
+            else self._loc
+        self._reader.err(at, message)
+
+    def parameter_type(self, option: str) -> str | None:
+        ref = self.options.get(option)
+        return self._reader.params[ref.name].type if isinstance(ref, ParamRef) else None
+
+    @staticmethod
+    def suggest(name: Any, choices: Any) -> str:
+        return suggest(name, choices)

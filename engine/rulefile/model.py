@@ -12,7 +12,8 @@ from typing import Any
 
 from facts.aliases import match_courses
 
-from ..facttypes import BASE_TYPES, DERIVED_KINDS, FactType, FieldDef
+from ..derived import KINDS
+from ..facttypes import BASE_TYPES, FactType, FieldDef
 
 @dataclass(frozen=True)
 class Loc:
@@ -181,7 +182,7 @@ class Derived:
 
     @property
     def fact_type(self) -> FactType:
-        base = DERIVED_KINDS[self.kind]
+        base = KINDS[self.kind].fact_type
         fields = {k: (FieldDef(f.type, f.ja, f.en, self.scale) if f.type == "rank" else f)
                   for k, f in base.fields.items()}
         return FactType(self.name, base.ja, base.en, fields, derived=True)
