@@ -6,7 +6,8 @@ in docs/rules.md.
 
 The package is split by concept (it was one 1.2k-line module with one 900-line loader):
 
-    vocabulary.py    the words of the format: condition kinds and their keys, operators, limits
+    vocabulary.py    the words of the format, one table: condition kinds and their keys, the
+                     operators (name, symbol, comparison), parameter types, limits
     model.py         the policy model (Policy, Node, Test, ParamRef, Parameter, ...): dataclasses only
     yamlio.py        line-numbered YAML: parsing, positions, collecting problems, did-you-mean
     declarations.py  scales, catalogues and derived-fact declarations
@@ -39,20 +40,28 @@ from .model import (
 )
 from .vocabulary import (
     BLANK_CELLS,
+    COMMON_KEYS,
+    COMPARE,
     MAX_COMBINATIONS,
     MAX_JOIN,
+    MEMBERSHIP,
     NODE_KEYS,
     NODE_KINDS,
+    OPERATORS,
     OPS,
     ORDER_OPS,
     PARAM_TYPES,
     REVIEW_YEAR,
+    SELECTING,
+    SYMBOLS,
     VALIDITIES,
+    Operator,
 )
 
 __all__ = [
-    "BLANK_CELLS", "DERIVED_OPTIONS", "MAX_COMBINATIONS", "MAX_JOIN", "NODE_KEYS", "NODE_KINDS", "OPS",
-    "ORDER_OPS", "PARAM_TYPES", "REVIEW_YEAR", "VALIDITIES", "BindingRef", "CatalogueEntry",
-    "CertificationDef", "Derived", "Every", "Loc", "Node", "ParamRef", "Parameter", "Policy", "ReviewYear",
+    "BLANK_CELLS", "COMMON_KEYS", "COMPARE", "DERIVED_OPTIONS", "MAX_COMBINATIONS", "MAX_JOIN", "MEMBERSHIP",
+    "NODE_KEYS", "NODE_KINDS", "OPERATORS", "OPS", "ORDER_OPS", "PARAM_TYPES", "REVIEW_YEAR", "SELECTING",
+    "SYMBOLS", "VALIDITIES", "BindingRef", "CatalogueEntry",
+    "CertificationDef", "Derived", "Every", "Loc", "Node", "Operator", "ParamRef", "Parameter", "Policy", "ReviewYear",
     "RuleFileLoader", "Scale", "Test", "Text", "load_rule_file",
 ]

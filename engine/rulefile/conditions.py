@@ -10,7 +10,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .model import CertificationDef, Loc, Node, ParamRef, Text
-from .vocabulary import MAX_COMBINATIONS, MAX_JOIN, NODE_KEYS, NODE_KINDS, VALIDITIES
+from .vocabulary import COMMON_KEYS, MAX_COMBINATIONS, MAX_JOIN, NODE_KEYS, NODE_KINDS, VALIDITIES
 from .yamlio import RuleFileReader, suggest
 
 
@@ -75,7 +75,7 @@ class Conditions(RuleFileReader):
             if kinds:
                 self.err(loc, f"a condition has exactly one of {', '.join(NODE_KINDS)}; found {', '.join(kinds)}")
             else:
-                unknown = [k for k in raw if k not in {"id", "text", "quote", "reading", "where", "as", "with"}]
+                unknown = [k for k in raw if k not in COMMON_KEYS | {"where", "as", "with"}]
                 hint = suggest(unknown[0], NODE_KINDS) if unknown else ""
                 self.err(self.loc(raw, unknown[0]) if unknown else loc,
                          f"unknown predicate '{unknown[0] if unknown else ''}'{hint}; "

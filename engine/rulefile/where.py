@@ -8,7 +8,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..facttypes import DOMAINS, ORDERED, FactType, domain_of
 from .model import BindingRef, ParamRef, ReviewYear, Test
-from .vocabulary import OPS, ORDER_OPS, REVIEW_YEAR
+from .vocabulary import MEMBERSHIP, OPS, ORDER_OPS, REVIEW_YEAR
 from .yamlio import BAD, RuleFileReader, plain, suggest
 
 
@@ -42,7 +42,7 @@ class Tests(RuleFileReader):
             self.err(loc, f"'{op}' compares numbers, but {ftype.name}.{fname} is {fdef.type}")
             return BAD
         if operand == REVIEW_YEAR:
-            if fdef.type != "year" or op in ("in", "not_in"):
+            if fdef.type != "year" or op in MEMBERSHIP:
                 self.err(loc, f"'{REVIEW_YEAR}' is a fiscal year: compare it with a year field, not {ftype.name}.{fname}")
                 return BAD
             return ReviewYear()
@@ -52,10 +52,10 @@ class Tests(RuleFileReader):
                 self.err(loc, f"unknown parameter '{operand}'{suggest(operand[1:], self.params)}")
                 return BAD
             is_list = p.type.startswith("list[")
-            if op in ("in", "not_in") and not is_list:
+            if op in MEMBERSHIP and not is_list:
                 self.err(loc, f"'{op}' needs a list parameter; '{p.name}' is {p.type}")
                 return BAD
-            if op not in ("in", "not_in") and is_list:
+            if op not in MEMBERSHIP and is_list:
                 self.err(loc, f"'{p.name}' is a list: use 'in' or 'not_in'")
                 return BAD
             want = {"score": {"score"}, "year": {"fiscal_year", "integer"}, "int": {"integer"},
@@ -75,7 +75,7 @@ class Tests(RuleFileReader):
                 and fdef.type in ORDERED:
             self.err(loc, f"unknown binding '{operand.split('.', 1)[0]}' (bind a fact with 'as:' in an enclosing exists)")
             return BAD
-        if op in ("in", "not_in"):
+        if op in MEMBERSHIP:
             if not isinstance(operand, CommentedSeq):
                 self.err(loc, f"'{op}' takes a list or a list parameter")
                 return BAD
