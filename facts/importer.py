@@ -19,8 +19,8 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, insert, select
 from sqlmodel import Session
 
-from engine.errors import FactError, Problem
 from facts.aliases import match_courses, norm
+from facts.errors import FactError, Problem
 from facts.readers import RawTable, read_paths
 from facts.records import RECORD_TYPES, Certification, Record, Training, text_value
 from facts.tables import FactRow, ImportBatch
