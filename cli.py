@@ -151,7 +151,10 @@ def _import(db, paths: tuple[Path, ...], *, to_stderr: bool) -> None:
     """Import fact files and print the counts (to stderr when stdout holds a document)."""
     from facts.importer import import_paths
 
-    report = import_paths(db, [Path(p) for p in paths], catalogues=_catalogues())
+    from engine.rulebook import load_rulebook
+
+    report = import_paths(db, [Path(p) for p in paths], catalogues=_catalogues(),
+                          certifications=load_rulebook().certification_names())
     click.echo("取り込み結果:", err=to_stderr)
     for record_type, n in report.counts.items():
         name = RECORD_TYPE_JA.get(record_type, record_type)

@@ -33,10 +33,9 @@ from itertools import combinations
 from typing import Any
 
 from .facttypes import SCORE_SCALE, FactType
-from .rulefile import MAX_JOIN, BindingRef, Node, ParamRef, Policy, ReviewYear, Test
+from .rulefile import MAX_JOIN, SELECTING, BindingRef, Node, ParamRef, Policy, ReviewYear, Test
 
 MET, OUTCOME, NEVER = "_met", "_outcome", "_never"
-SELECTING = ("eq", "ne", "in", "not_in")  # tests that pick records rather than compare figures
 META_TYPES = (MET, OUTCOME, "_stage")
 
 

@@ -8,7 +8,6 @@ with an internal error instead of printing a contradictory explanation.
 """
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 from .compile import SELECTING, Compiled, Firings, resolve
@@ -17,10 +16,9 @@ from .errors import ReviewError
 from .facttypes import DOMAINS, FactType
 from .model import Decision, Evidence, ExplanationNode, Observation
 from .rulefile import BindingRef, CertificationDef, Node, ParamRef, ReviewYear, Test
+from .rulefile import COMPARE as _CMP
+from .rulefile import SYMBOLS as _SYM
 
-_CMP = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le,
-        "eq": operator.eq, "ne": operator.ne}
-_SYM = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "eq": "=", "ne": "≠", "in": "∈", "not_in": "∉"}
 VALUE_EN = {"support_team": "support team", "nominee": "nominee", "dx_promoter": "DX promoter",
             "dx_leader": "DX leader", "digital_promoter": "digital promoter", "self_study": "self-study",
             "ojt_instructor": "OJT instructor", "system_training_instructor": "system-training instructor",

@@ -1,7 +1,8 @@
 """The fact types a rule file may name, their fields and the type of each field.
 
 Rules may only name fields declared here (style.md #9): the loader checks every ``where`` against
-this table. Base types mirror facts/records.py; derived types are produced by engine/derive.py.
+this table. Base types mirror facts/records.py; each derived type is declared with its kind in
+engine/derived/.
 
 Field types:
     text      compared with ==, !=, in, not_in
@@ -88,37 +89,6 @@ BASE_TYPES: dict[str, FactType] = {
         FactType("certification", "認定", "certification", {**COMMON,
                  "certification": _f("text", "認定", "certification")}),
     ]
-}
-
-# Derived fact types, keyed by derivation kind (engine/derive.py produces them).
-DERIVED_KINDS: dict[str, FactType] = {
-    "project_scores": FactType("project_scores", "プロジェクト年度の評価", "project-year scores", {
-        **COMMON,
-        "project_id": _f("text", "プロジェクト番号", "project id"),
-        "project_name": _f("text", "プロジェクト名", "project name"),
-        "role": _f("enum:project_role", "役割", "role"),
-        "report_score": _f("score", "報告会評価", "report score"),
-        "member_score": _f("score", "メンバー評価", "members' score"),
-    }, derived=True),
-    "department_segments": FactType("department_segments", "所属（区分）", "department segment", {
-        **COMMON,
-        "name": _f("text", "所属名", "department name"),
-        "department": _f("text", "所属", "department"),
-    }, derived=True),
-    "latest_assessment": FactType("latest_assessment", "最新のスキル評価", "latest skill assessment", {
-        **COMMON,
-        "framework": _f("text", "フレームワーク", "framework"),
-        "skill": _f("text", "スキル", "skill"),
-        "level": _f("rank", "レベル", "level"),
-        "assessor": _f("text", "評価者", "assessor"),
-        "independent": _f("bool", "本人以外による評価", "assessed by someone else"),
-    }, derived=True),
-    "acquired_skills": FactType("acquired_skills", "習得スキル", "acquired skill", {
-        **COMMON,
-        "skill": _f("text", "スキル", "skill"),
-        "via": _f("enum:acquired_via", "習得の根拠", "acquired through"),
-        "course": _f("text", "研修", "course"),
-    }, derived=True),
 }
 
 

@@ -1,6 +1,6 @@
 """`nintei rules lint`: static checks of rule files, one `file:line:col: message` per problem.
 
-Errors are everything the loader rejects (engine/rulefile.py). Warnings are what loads but would
+Errors are everything the loader rejects (engine/rulefile/). Warnings are what loads but would
 leave an auditor or a policy writer without an answer: a parameter that quotes no sentence and
 gives no reading, a condition without the text its explanation shows, a target for an unknown
 certification.

@@ -10,8 +10,8 @@ from typing import Any
 
 from .facttypes import FactType
 from .rulefile import BindingRef, Node, ParamRef, Policy, ReviewYear, Test
+from .rulefile import SYMBOLS as _OPS
 
-_OPS = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "in": "∈", "not_in": "∉"}
 _KIND = {
     "ja": {"all": "すべて満たす", "any": "いずれかを満たす", "not": "満たさない", "every": "すべて満たす",
            "cases": "該当する場合ごとに"},

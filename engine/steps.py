@@ -59,7 +59,8 @@ def when_review(bdd_state, year):
     assert bdd_state["policy"], "no policy set: use 前提 方針 \"...\""
     db = get_engine(f"sqlite:///{bdd_state['tmp']}/review.db")
     init_db(db)
-    import_paths(db, [bdd_state["facts_dir"]], catalogues=load_rulebook().catalogues())
+    import_paths(db, [bdd_state["facts_dir"]], catalogues=load_rulebook().catalogues(),
+                 certifications=load_rulebook().certification_names())
     bdd_state["result"] = run_review(db, bdd_state["policy"], parse_fiscal_year(year))
 
 
@@ -68,7 +69,8 @@ def when_import_only(bdd_state):
     db = get_engine(f"sqlite:///{bdd_state['tmp']}/review.db")
     init_db(db)
     try:
-        import_paths(db, [bdd_state["facts_dir"]], catalogues=load_rulebook().catalogues())
+        import_paths(db, [bdd_state["facts_dir"]], catalogues=load_rulebook().catalogues(),
+                     certifications=load_rulebook().certification_names())
     except FactError as e:
         bdd_state["import_error"] = e
 

@@ -21,8 +21,8 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, insert, select
 from sqlmodel import Session
 
-from engine.errors import FactError, Problem
 from facts.aliases import match_courses, norm
+from facts.errors import FactError, Problem
 from facts.readers import RawTable, ReadResult, read_files
 from facts.records import RECORD_TYPES, Certification, Record, RowValidator, text_value, year_of
 from facts.tables import FactRow, ImportBatch

@@ -20,8 +20,8 @@ from typing import Any, Iterable, Iterator
 
 import openpyxl
 
-from engine.errors import Problem
 from facts.aliases import accepted_type_names, clean, column_lookup, norm, record_type_for
+from facts.errors import Problem
 from facts.records import RECORD_TYPES, Source, data_fields
 
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".jsonl": "jsonl",

@@ -18,7 +18,7 @@ from typing import Iterator, TypeVar
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from engine.errors import FactError, Problem, ReviewError
+from facts.errors import FactError, Problem, ReviewError
 from facts.records import (
     RECORD_TYPES, Activity, Certification, Evaluation, Project, Qualification, Record, Role, Skill,
     Source, Staff, Training,

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from facts.records import RECORD_TYPES, Evaluation, Staff
 from facts.store import _LISTS, StaffFacts, YearFacts, _loads, _rebuild
 from facts.tables import FactRow
-from engine.errors import FactError, Problem
+from facts.errors import FactError, Problem
 
 # (fact_row id, record type, data, source file, sheet, row)
 Raw = tuple[int, str, str, str, "str | None", int]
