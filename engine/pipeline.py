@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
+
+from facts.stream import YearIndex, chunk, slices
 
 from .compile import Compiled
 from .errors import FactError, Problem, ReviewError
@@ -30,13 +32,20 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def judge_chunk(chunk) -> tuple[str, Any]:
-    """One chunk: ("ok", judged) or ("bad", problems) or ("error", message). Errors come back as
-    values: an exception raised in a worker would lose its fields on the way back."""
+def _worker_start() -> None:
+    """In a forked worker: connections of its own (the parent's pool is not shared across a fork;
+    the engine keeps its configuration and event hooks)."""
+    _STATE["engine"].dispose(close=False)
+
+
+def judge_chunk(ids: list[str]) -> tuple[str, Any]:
+    """One chunk of staff: read, judged, encoded: ("ok", judged) or ("bad", problems) or ("error",
+    message). Errors come back as values: an exception raised in a worker would lose its fields on
+    the way back."""
     compiled: Compiled = _STATE["compiled"]
     grants = _STATE["grants"]
     bad: list[Problem] = []
-    year = chunk.year(bad)
+    year = chunk(_STATE["engine"], _STATE["index"], ids).year(bad)
     if bad:
         return "bad", bad
     out = []
@@ -60,21 +69,20 @@ def _unwrap(result: tuple[str, Any], fiscal_year: int) -> list:
     return value
 
 
-def judged(compiled: Compiled, grants: dict, chunks: Iterable, workers: int | None = None,
-           expected_chunks: int = 0) -> Iterator[list]:
-    _STATE.update(compiled=compiled, grants=grants)
+def judged(compiled: Compiled, grants: dict, engine, index: YearIndex, size: int,
+           workers: int | None = None) -> Iterator[list]:
+    """Each chunk's judged staff, in roster order. The workers read their chunks themselves (each
+    with its own connections) and inherit the year's index: the parent only writes."""
+    _STATE.update(compiled=compiled, grants=grants, engine=engine, index=index)
+    parts = slices(index, size)
     workers = default_workers() if workers is None else max(1, workers)
-    if workers == 1 or expected_chunks < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for chunk in chunks:
-            yield _unwrap(judge_chunk(chunk), compiled.fiscal_year)
+    memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+    if workers == 1 or len(parts) < 2 or memory or "fork" not in multiprocessing.get_all_start_methods():
+        for ids in parts:
+            yield _unwrap(judge_chunk(ids), compiled.fiscal_year)
         return
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers) as pool:
-        pending = []
-        it = iter(chunks)
-        for chunk in it:  # keep `workers + 1` chunks in flight, hand back in order
-            pending.append(pool.apply_async(judge_chunk, (chunk,)))
-            if len(pending) > workers:
-                yield _unwrap(pending.pop(0).get(), compiled.fiscal_year)
-        while pending:
-            yield _unwrap(pending.pop(0).get(), compiled.fiscal_year)
+    with ctx.Pool(workers, initializer=_worker_start) as pool:
+        # in order, as they finish; imap feeds the workers ahead of the writer (a few chunks each)
+        for result in pool.imap(judge_chunk, parts, chunksize=1):
+            yield _unwrap(result, compiled.fiscal_year)

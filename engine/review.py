@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from facts.db import advisory_key, bulk_insert, init_db
 from facts.records import Certification, Source
-from facts.stream import chunks, load_rows, roster
+from facts.stream import load_rows, year_index
 
 from . import pipeline, stored
 from .compile import compile_policy
@@ -54,7 +54,8 @@ def run_review(db, policy_id: str, fiscal_year: int, rules_dir=None,
     rulebook = load_rulebook(rules_dir)
     policy = rulebook.policy(policy_id)
     init_db(db)
-    staff_ids = roster(db, fiscal_year)
+    index = year_index(db, fiscal_year)
+    staff_ids = index.roster
     if not staff_ids:
         raise ReviewError(f"no staff on the roster of fiscal year {fiscal_year}: import the 職員名簿 first")
     compiled = compile_policy(policy, fiscal_year)
@@ -64,8 +65,7 @@ def run_review(db, policy_id: str, fiscal_year: int, rules_dir=None,
     run_id = _start_run(db, policy_id, fiscal_year, version, policy.content, compiled.values)
     staff_count = decision_count = 0
     try:
-        for judged in pipeline.judged(compiled, grants, chunks(db, fiscal_year, chunk_size), workers,
-                                      len(staff_ids) // chunk_size + 1):
+        for judged in pipeline.judged(compiled, grants, db, index, chunk_size, workers):
             _store_batch(db, run_id, policy_id, fiscal_year, judged)
             staff_count += len(judged)
             decision_count += sum(len(outcomes) for _, outcomes, _ in judged)

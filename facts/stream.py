@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Any, Iterator
 
 from sqlalchemy import Engine, select
 from sqlmodel import Session
@@ -32,8 +32,10 @@ Raw = tuple[int, str, str, str, "str | None", int]
 class Chunk:
     fiscal_year: int
     roster: list[str]  # staff ids on the year's roster, in order
-    rows: list[Raw]  # their own records (years <= Y; of the roster, Y's row), by staff member then id
-    evaluations: dict[tuple[int, str], list[Raw]] = field(default_factory=dict)
+    rows: list[tuple]  # their own records (Raw + record_key; years <= Y; of the roster, Y's row),
+    # by staff member then id
+    # (fact_row id, evaluation) per project-year: read once for the year (YearIndex)
+    evaluations: dict[tuple[int, str], list[tuple[int, Any]]] = field(default_factory=dict)
     participants: dict[tuple[int, str], set[str]] = field(default_factory=dict)
 
     def year(self, bad: list[Problem]) -> YearFacts:
@@ -43,10 +45,12 @@ class Chunk:
         on_roster = set(self.roster)
         staff_rows: list[Staff] = []
         lists: dict[str, list] = {t: [] for t in _LISTS}
-        for rid, rtype, data, file, sheet, row in self.rows:
+        for rid, rtype, data, file, sheet, row, key in self.rows:
             record = _rebuild(RECORD_TYPES[rtype], data, file, sheet, row, bad)
             if record is None:
                 continue
+            # its key as stored (the same text the record computes): not worked out again
+            record.__dict__["record_key"], record.__dict__["record_id"] = key, f"{rtype}/{key}"
             row_ids[id(record)] = rid
             (staff_rows if rtype == "staff" else lists[rtype]).append(record)
         by_staff = {s.staff_id: StaffFacts(staff=s) for s in staff_rows
@@ -60,13 +64,11 @@ class Chunk:
                 if (facts := by_staff.get(record.staff_id)) is not None:
                     getattr(facts, attribute).append(record)
         evaluations: dict[tuple[int, str], list] = {}
-        for key, raws in self.evaluations.items():
-            out = evaluations.setdefault(key, [])
-            for rid, _, data, file, sheet, row in raws:
-                record = _evaluation(data, file, sheet, row, bad)
-                if record is not None:
-                    row_ids[id(record)] = rid
-                    out.append(record)
+        for key, pairs in self.evaluations.items():
+            out = evaluations[key] = []
+            for rid, record in pairs:
+                row_ids[id(record)] = rid
+                out.append(record)
         return YearFacts(fiscal_year=self.fiscal_year, roster=roster, evaluations=evaluations,
                          by_staff=by_staff, participants=self.participants, row_ids=row_ids)
 
@@ -97,8 +99,6 @@ class EvaluationRow:
         return {name: getattr(self, name) for name in self.__slots__[:8]}
 
 
-_EVALUATION_FIELDS = EvaluationRow.__slots__[:8]
-_EVALUATION_SET = frozenset(_EVALUATION_FIELDS)
 
 
 def _evaluation(data: str, file: str, sheet: str | None, row: int, bad: list[Problem]):
@@ -106,7 +106,7 @@ def _evaluation(data: str, file: str, sheet: str | None, row: int, bad: list[Pro
     finite, a field that no evaluation has: the row goes to ``bad``, named)."""
     try:
         values, lenient = _loads(data)
-        if len(values) != 8 or values.keys() != _EVALUATION_SET:
+        if len(values) != 8:  # with the 8 fields read below (a KeyError otherwise): none other
             raise ValueError("not the fields of an evaluation")
         obj = EvaluationRow()
         (obj.fiscal_year, obj.project_id, obj.occasion, obj.perspective, obj.evaluator_id, obj.evaluator_type,
@@ -114,7 +114,7 @@ def _evaluation(data: str, file: str, sheet: str | None, row: int, bad: list[Pro
                                             values["perspective"], values["evaluator_id"], values["evaluator_type"],
                                             values["target_staff_id"], values["score"])
         obj.provenance = _Source(file, sheet, row)
-    except (ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError, KeyError):
         return _rebuild(Evaluation, data, file, sheet, row, bad)  # reads it as a review does, or names it
     score, year = obj.score, obj.fiscal_year
     if not ((score.__class__ is int or (score.__class__ is float and math.isfinite(score)))
@@ -142,59 +142,87 @@ def _key(record_key: str, year_at: int, parts: int, data: str) -> tuple[int, str
 
 
 def roster(engine: Engine, fiscal_year: int) -> list[str]:
-    with Session(engine) as session:
-        ids = session.execute(select(FactRow.staff_id).where(
+    with engine.connect() as conn:
+        ids = conn.execute(select(FactRow.staff_id).where(
             FactRow.record_type == "staff", FactRow.fiscal_year == fiscal_year)).scalars().all()
     return sorted(set(ids))
 
 
-def chunks(engine: Engine, fiscal_year: int, size: int = 500) -> Iterator[Chunk]:
+@dataclass
+class YearIndex:
+    """What every chunk of a year shares: the roster (in order), and each project-year's
+    participants and evaluations (raw rows). Read once by the review; a forked worker inherits it."""
+
+    fiscal_year: int
+    roster: list[str]
+    participants: dict[tuple[int, str], set[str]]
+    evaluations: dict[tuple[int, str], list[tuple[int, Any]]]  # (fact_row id, evaluation), read once
+
+
+_COLUMNS = (FactRow.id, FactRow.record_type, FactRow.data, FactRow.source_file, FactRow.source_sheet,
+            FactRow.source_row)
+
+
+def year_index(engine: Engine, fiscal_year: int) -> YearIndex:
     on_roster = roster(engine, fiscal_year)
-    order = {s: i for i, s in enumerate(on_roster)}
-    columns = (FactRow.id, FactRow.record_type, FactRow.data, FactRow.source_file, FactRow.source_sheet,
-               FactRow.source_row)
-    with Session(engine) as session:
-        participants: dict[tuple[int, str], set[str]] = {}
-        unreadable: list[Raw] = []
-        for raw in session.execute(select(*columns, FactRow.staff_id, FactRow.record_key).where(
+    participants: dict[tuple[int, str], set[str]] = {}
+    evaluations: dict[tuple[int, str], list[tuple[int, Any]]] = {}
+    unreadable: list[Raw] = []
+    bad: list[Problem] = []
+    with engine.connect() as conn:  # Core rows: no ORM bookkeeping per row
+        for raw in conn.execute(select(*_COLUMNS, FactRow.staff_id, FactRow.record_key).where(
                 FactRow.record_type == "project", FactRow.fiscal_year <= fiscal_year)):
             key = _key(raw[7], 1, 3, raw[2])
             if key is None:
                 unreadable.append(tuple(raw[:6]))
             else:
                 participants.setdefault(key, set()).add(raw[6])
-        evaluations: dict[tuple[int, str], list[Raw]] = {}
-        for raw in session.execute(select(*columns, FactRow.record_key).where(
+        for raw in conn.execute(select(*_COLUMNS, FactRow.record_key).where(
                 FactRow.record_type == "evaluation", FactRow.fiscal_year <= fiscal_year).order_by(FactRow.id)):
             key = _key(raw[6], 0, 6, raw[2])
-            raw = tuple(raw[:6])
             if key is None:
-                unreadable.append(tuple(raw))
-            else:
-                evaluations.setdefault(key, []).append(tuple(raw))
-    if unreadable:  # a record no review can read, stored by other means than the import: named, before judging
-        bad: list[Problem] = []
+                unreadable.append(tuple(raw[:6]))
+                continue
+            record = _evaluation(raw[2], raw[3], raw[4], raw[5], bad)  # once, whoever's chunk needs it
+            if record is not None:
+                evaluations.setdefault(key, []).append((raw[0], record))
+    if unreadable or bad:  # a record no review can read, stored by other means than the import: named, before judging
         for rid, rtype, data, file, sheet, row in unreadable:
             _rebuild(RECORD_TYPES[rtype], data, file, sheet, row, bad)
         raise FactError(bad, summary=(
             f"登録済みの事実 {len(bad)} 件に使えない値があるため、{fiscal_year}年度の審査を行えません。"
             "次の記録の元の行を確かめ、正しい値で登録し直してください。"))
-    # every staff member's own records, one staff member after another in roster order: the
-    # roster is sorted in Python, so the rows are grouped here rather than ordered by the database
-    # (whose collation may sort ids differently); one indexed query per chunk of staff ids
-    for start in range(0, len(on_roster), size):
-        ids = on_roster[start:start + size]
-        with Session(engine) as session:
-            rows = session.execute(select(*columns, FactRow.staff_id, FactRow.record_key).where(
-                FactRow.staff_id.in_(ids), FactRow.fiscal_year <= fiscal_year,
-                FactRow.record_type != "evaluation",
-                # the roster row of the year only: the judge reads no earlier roster row
-                (FactRow.record_type != "staff") | (FactRow.fiscal_year == fiscal_year)).order_by(FactRow.id)).all()
-        rows.sort(key=lambda r: order[r[6]])  # stable: by staff member in roster order, then id
-        mine = [tuple(r[:6]) for r in rows]
-        keys = {_key(r[7], 1, 3, r[2]) for r in rows if r[1] == "project"} - {None}
-        yield Chunk(fiscal_year, ids, mine, {k: evaluations[k] for k in keys if k in evaluations},
-                    {k: participants[k] for k in keys if k in participants})
+    return YearIndex(fiscal_year, on_roster, participants, evaluations)
+
+
+def chunk(engine: Engine, index: YearIndex, ids: list[str]) -> Chunk:
+    """The chunk of staff ``ids`` (a slice of the roster): one indexed query for their own records,
+    grouped here by staff member in roster order (the database's collation may sort ids otherwise)."""
+    fiscal_year = index.fiscal_year
+    with engine.connect() as conn:
+        rows = conn.execute(select(*_COLUMNS, FactRow.staff_id, FactRow.record_key).where(
+            FactRow.staff_id.in_(ids), FactRow.fiscal_year <= fiscal_year,
+            FactRow.record_type != "evaluation",
+            # the roster row of the year only: the judge reads no earlier roster row
+            (FactRow.record_type != "staff") | (FactRow.fiscal_year == fiscal_year)).order_by(FactRow.id)).all()
+    order = {s: i for i, s in enumerate(ids)}
+    rows.sort(key=lambda r: order[r[6]])  # stable: by staff member in roster order, then id
+    keys = {_key(r[7], 1, 3, r[2]) for r in rows if r[1] == "project"} - {None}
+    evaluations, participants = index.evaluations, index.participants
+    return Chunk(fiscal_year, ids, [(*r[:6], r[7]) for r in rows],
+                 {k: evaluations[k] for k in keys if k in evaluations},
+                 {k: participants[k] for k in keys if k in participants})
+
+
+def slices(index: YearIndex, size: int) -> list[list[str]]:
+    return [index.roster[i:i + size] for i in range(0, len(index.roster), size)]
+
+
+def chunks(engine: Engine, fiscal_year: int, size: int = 500) -> Iterator[Chunk]:
+    """The year chunk by chunk, in roster order."""
+    index = year_index(engine, fiscal_year)
+    for ids in slices(index, size):
+        yield chunk(engine, index, ids)
 
 
 def load_rows(engine: Engine, ids: set[int] | list[int]) -> dict[int, object]:

@@ -1,7 +1,7 @@
 """``project_scores``: per project-year, the report score and a leader's members' score."""
 from __future__ import annotations
 
-from statistics import fmean
+from math import fsum
 from typing import Any
 
 from ..fact import Fact
@@ -35,24 +35,29 @@ def project_scores(derived, options: dict[str, Any], staff_facts, year_facts, ba
     staff_id = staff_facts.staff.staff_id
     out = []
     for p in staff_facts.projects:
-        rows = evaluations.get((p.fiscal_year, p.project_id), [])
+        report: dict[str, list] = {}  # perspective -> its report-meeting rows, in stored order
+        given = []  # post-project scores given to this staff member
+        for e in evaluations.get((p.fiscal_year, p.project_id), ()):
+            if e.occasion == "report_meeting":
+                report.setdefault(e.perspective, []).append(e)
+            elif e.occasion == "post_project" and e.target_staff_id == staff_id:
+                given.append(e)
         used, means, missing = [], {}, []
         for q in perspectives:
-            report = [e for e in rows if e.occasion == "report_meeting" and e.perspective == q]
-            mine = [e for e in report if e.target_staff_id == staff_id]
-            chosen = mine or [e for e in report if not e.target_staff_id]
+            rows = report.get(q, ())
+            mine = [e for e in rows if e.target_staff_id == staff_id]
+            chosen = mine or [e for e in rows if not e.target_staff_id]
             if chosen:
-                means[q] = fmean(e.score for e in chosen)
+                means[q] = _mean([e.score for e in chosen])
                 used.extend(chosen)
             else:
                 missing.append(q)
-        given = [e for e in rows if e.occasion == "post_project" and e.target_staff_id == staff_id]
         members = year_facts.participants.get((p.fiscal_year, p.project_id), set()) - {staff_id}
         member_rows = [e for e in given if e.evaluator_id in members]  # members' scores only
         left_out = [e for e in given if e.evaluator_id not in members]
-        member = fmean(e.score for e in member_rows) if member_rows else None
+        member = _mean([e.score for e in member_rows]) if member_rows else None
         used.extend(member_rows)
-        report_score = fmean(means[q] for q in perspectives) if not missing and perspectives else None
+        report_score = _mean([means[q] for q in perspectives]) if not missing and perspectives else None
         fields = {
             "staff_id": staff_id, "fiscal_year": p.fiscal_year, "project_id": p.project_id,
             "project_name": p.project_name, "role": p.role,
@@ -63,6 +68,10 @@ def project_scores(derived, options: dict[str, Any], staff_facts, year_facts, ba
                  "left_out": [f"{e.provenance}（評価者 {e.evaluator_id}）" for e in left_out]}
         out.append(Fact(derived.name, f"{derived.name}/{p.record_id}", fields, None, [p, *used], notes))
     return out
+
+
+def _mean(values: list[float]) -> float:
+    return fsum(values) / len(values)  # statistics.fmean, without its per-call overhead
 
 
 def _round(v: float | None) -> float | None:
