@@ -7,8 +7,9 @@ Prints one JSON line:
     import_s                      `import` of the generated HR exports (CSV/CP932, XLSX), fresh database
     review_s, staff_per_s         run_review: load, judge (durable_rules), store every decision (compact;
                                   explanations are rendered from it on read)
-    peak_rss_mib                  the review's peak resident memory, its process and workers summed
-                                  (sampled every 50 ms)
+    peak_rss_mib                  the review's peak memory: the proportional set sizes (PSS) of its
+                                  process and workers summed, sampled every 50 ms (pages shared
+                                  after the fork counted once); peak_rss_sum_mib: their RSS summed
     db_bytes_per_decision         database growth of the review / decisions
     baseline_python_s             the reference evaluator (engine/reference.py), plain Python, on the same
                                   facts (loading included), one process
@@ -39,31 +40,43 @@ sys.path.insert(0, str(ROOT))
 YEAR = 2025
 
 
-def _rss_tree(pid: int) -> int:
-    """Resident memory of a process and its descendants, in bytes."""
-    total, todo = 0, [pid]
+def _memory_tree(pid: int) -> tuple[int, int]:
+    """Memory of a process and its descendants, in bytes: the sum of their proportional set sizes
+    (PSS: a page shared by the parent and its forked workers counted once, split between them)
+    and the sum of their resident set sizes (RSS: a shared page counted in every process)."""
+    pss = rss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                    elif line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     todo.extend(int(c) for c in f.read().split())
         except (FileNotFoundError, ProcessLookupError, ValueError):
             continue
-    return total
+    return pss, rss
 
 
 class PeakMemory:
     def __init__(self):
-        self.peak, self._stop = 0, threading.Event()
+        self.peak = self.peak_rss = 0
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
         while not self._stop.is_set():
-            self.peak = max(self.peak, _rss_tree(os.getpid()))
+            self._sample()
             self._stop.wait(0.05)
+
+    def _sample(self):
+        pss, rss = _memory_tree(os.getpid())
+        self.peak, self.peak_rss = max(self.peak, pss), max(self.peak_rss, rss)
 
     def __enter__(self):
         self._thread.start()
@@ -72,7 +85,7 @@ class PeakMemory:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, _rss_tree(os.getpid()))
+        self._sample()
 
 
 def engine_for(url: str):
@@ -114,7 +127,7 @@ def phase_review(url: str, policy: str, workers: int | None) -> dict:
         result = run_review(db, policy, YEAR, workers=workers)
         review_s = time.perf_counter() - t
     return {"review_s": review_s, "run_id": result.run_id, "staff": result.staff_count,
-            "decisions": result.decision_count, "peak_rss_mib": mem.peak / 2**20,
+            "decisions": result.decision_count, "peak_rss_mib": mem.peak / 2**20, "peak_rss_sum_mib": mem.peak_rss / 2**20,
             "db_bytes": db_size(db) - before}
 
 
@@ -242,7 +255,7 @@ def main() -> None:
         "policy": a.policy, "backend": backend, "workers": a.workers or "all cores", "staff": review["staff"],
         "decisions": review["decisions"], "fact_rows": fact_rows, "import_s": round(import_s, 2),
         "review_s": round(review["review_s"], 2), "staff_per_s": round(review["staff"] / review["review_s"]),
-        "peak_rss_mib": round(review["peak_rss_mib"]),
+        "peak_rss_mib": round(review["peak_rss_mib"]), "peak_rss_sum_mib": round(review["peak_rss_sum_mib"]),
         "db_bytes_per_decision": round(review["db_bytes"] / max(1, review["decisions"])),
         "baseline_python_s": round(check["baseline_python_s"], 2), "durable_only_s": round(check["durable_only_s"], 2),
         "review_over_baseline": round(review["review_s"] / max(1e-9, check["baseline_python_s"]), 2),

@@ -13,6 +13,7 @@ Memory stays flat in the number of staff, apart from the evaluations (raw string
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -101,6 +102,10 @@ class EvaluationRow:
 
 
 
+def _intern(text):
+    return sys.intern(text) if text.__class__ is str else text
+
+
 def _evaluation(data: str, file: str, sheet: str | None, row: int, bad: list[Problem]):
     """The stored evaluation, checked as facts.store._rebuild checks a record (a number that is not
     finite, a field that no evaluation has: the row goes to ``bad``, named)."""
@@ -109,11 +114,14 @@ def _evaluation(data: str, file: str, sheet: str | None, row: int, bad: list[Pro
         if len(values) != 8:  # with the 8 fields read below (a KeyError otherwise): none other
             raise ValueError("not the fields of an evaluation")
         obj = EvaluationRow()
+        # the same few texts recur in every row (occasions, perspectives, project ids, file
+        # names): one copy each, for the year's index holds every evaluation
         (obj.fiscal_year, obj.project_id, obj.occasion, obj.perspective, obj.evaluator_id, obj.evaluator_type,
-         obj.target_staff_id, obj.score) = (values["fiscal_year"], values["project_id"], values["occasion"],
-                                            values["perspective"], values["evaluator_id"], values["evaluator_type"],
-                                            values["target_staff_id"], values["score"])
-        obj.provenance = _Source(file, sheet, row)
+         obj.target_staff_id, obj.score) = (values["fiscal_year"], _intern(values["project_id"]),
+                                            _intern(values["occasion"]), _intern(values["perspective"]),
+                                            _intern(values["evaluator_id"]), _intern(values["evaluator_type"]),
+                                            _intern(values["target_staff_id"]), values["score"])
+        obj.provenance = _Source(_intern(file), _intern(sheet), row)
     except (ValueError, TypeError, AttributeError, KeyError):
         return _rebuild(Evaluation, data, file, sheet, row, bad)  # reads it as a review does, or names it
     score, year = obj.score, obj.fiscal_year
