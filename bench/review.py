@@ -8,7 +8,7 @@ Prints one JSON line:
     review_s, staff_per_s         run_review: load, judge (durable_rules), store every decision (compact;
                                   explanations are rendered from it on read)
     peak_rss_mib                  the review's peak memory: the proportional set sizes (PSS) of its
-                                  process and workers summed, sampled every 50 ms (pages shared
+                                  process and workers summed, sampled every 0.5 s (pages shared
                                   after the fork counted once); peak_rss_sum_mib: their RSS summed
     db_bytes_per_decision         database growth of the review / decisions
     baseline_python_s             the reference evaluator (engine/reference.py), plain Python, on the same
@@ -72,7 +72,7 @@ class PeakMemory:
     def _run(self):
         while not self._stop.is_set():
             self._sample()
-            self._stop.wait(0.05)
+            self._stop.wait(0.5)
 
     def _sample(self):
         pss, rss = _memory_tree(os.getpid())
