@@ -76,7 +76,7 @@ class Declarations(RuleFileReader):
                 entry = CatalogueEntry(str(cid), str(spec["ja"]), str(spec.get("en") or ""),
                                        str(spec["provider"]) if spec.get("provider") else None,
                                        tuple(str(a) for a in aliases))
-                for name in {norm(cid), *(norm(n) for n in entry.names())}:
+                for name in {norm(str(cid)), *(norm(n) for n in entry.names())}:
                     if name in seen and seen[name] != cid:
                         self.err(eloc, f"{kind} '{cid}': the name '{name}' also names '{seen[name]}'")
                     seen[name] = str(cid)

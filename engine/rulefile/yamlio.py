@@ -20,8 +20,10 @@ from .model import Loc, Text
 BAD = object()  # what a check returns for a value it rejected (the problem is recorded)
 
 
-def suggest(name: str, choices) -> str:
-    match = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.6)
+def suggest(name: Any, choices) -> str:
+    """The did-you-mean for a misspelt name ("" when nothing is close). Names are compared as
+    written: YAML reads a key such as ``1.5:`` as a number, on either side of the comparison."""
+    match = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
