@@ -64,17 +64,20 @@ class _Shower:
     def node(self, node: Node, depth: int) -> None:
         pad = "  " * depth
         text = (node.text.en or node.text.ja) if self.en else node.text.ja
-        if node.kind == "ref":
+        if node.kind == "ref":  # the named condition written out here, with this use's wording if any
             named = self.p.conditions[node.ref]
             if text == node.id:
                 text = (named.text.en or named.text.ja) if self.en else named.text.ja
             self.lines.append(f"{pad}- {text}")
-            for c in self._children(named):
-                self.node(c, depth + 1)
-            if named.kind in ("exists", "at_least"):
-                self.leaf(named, depth + 1)
+            self.body(named, depth)
             return
         self.lines.append(f"{pad}- {text}" + (f"  《{node.quote}》" if node.quote else ""))
+        self.body(node, depth)
+
+    def body(self, node: Node, depth: int) -> None:
+        """What a condition asks, below its line: the same whether it is written in place or named
+        and used by ``ref`` (an ``at_least`` of conditions has no fact type: it lists its own)."""
+        pad = "  " * depth
         if node.kind in ("exists", "at_least") and node.fact:
             self.leaf(node, depth + 1)
         elif node.kind == "certified":

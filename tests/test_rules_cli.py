@@ -47,3 +47,26 @@ def test_lint_locates_errors_and_warnings(tmp_path):
     assert re.search(r"warn\.yaml:\d+:\d+: warning: parameter 'report_threshold' quotes no sentence", r.output)
     assert re.search(r"warn\.yaml:\d+:\d+: warning: condition 'member' has no 'text'", r.output)
     assert CliRunner().invoke(main, ["rules", "lint", "--strict", str(warn)]).exit_code == 1
+
+
+def test_show_renders_every_policy_in_every_year_and_language():
+    from engine.rulebook import load_rulebook
+
+    policies = load_rulebook().policies
+    assert "goka" in policies  # its named at_least of conditions (level1_evidence) once crashed show
+    for policy in policies.values():
+        for year in ("2023", "2024", "2025", "2026"):
+            for lang in ("ja", "en"):
+                r = CliRunner().invoke(main, ["rules", "show", policy.id, "-y", year, "--lang", lang])
+                assert r.exit_code == 0, (policy.id, year, lang, r.output, r.exception)
+                for cert in policy.certifications:
+                    label = (cert.label.en or cert.label.ja) if lang == "en" else cert.label.ja
+                    assert f"■ {label} ({cert.id}) — " in r.output, (policy.id, year, lang, cert.id)
+
+
+def test_show_writes_out_a_named_at_least_of_conditions_where_it_is_used():
+    r = CliRunner().invoke(main, ["rules", "show", "goka", "-y", "2025"])
+    assert r.exit_code == 0, r.output
+    learning = r.output.split("- 研修に参加した、または自学した記録がある\n", 1)[1].split("\n\n", 1)[0]
+    assert learning.splitlines()[0].strip() == "1 個以上:"
+    assert "- 研修を修了した記録がある" in learning and "活動: 活動区分 = self_study" in learning

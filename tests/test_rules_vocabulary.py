@@ -324,6 +324,49 @@ derived:
                     "did you mean 'security_basics'?")
 
 
+# a parameter and a derived fact whose names YAML reads as numbers
+NUMBER_NAMES = """
+parameters:
+  1.5:
+    type: fiscal_year
+    label: 基準の年度
+    value: 2023
+
+derived:
+  1.25:
+    kind: department_segments
+
+"""
+
+
+def test_names_that_yaml_reads_as_numbers_are_located_not_a_traceback(tmp_path):
+    # a key such as 1.5: is a float to YAML; the did-you-mean and the catalogue's name check once
+    # crashed on it with a TypeError instead of reporting the rule file's line
+    text = HEAD.replace("    dx_intro: {ja: 自治体DX入門, en: DX introduction}\n",
+                        "    dx_intro: {ja: 自治体DX入門, en: DX introduction}\n    2.5: {ja: 番号の研修}\n") + NUMBER_NAMES + CERT + """\
+      all:
+        - exists: department
+          where: {name: 情報政策課}
+        - exists: training
+          where: {fiscal_year: {gte: $1.6}}
+"""
+    problems = _problems(tmp_path, text)
+    _assert_problem(problems, _line(text, "2.5: {ja: 番号の研修}"), "course id '2.5' must be an identifier")
+    _assert_problem(problems, _line(text, "- exists: department"), "unknown fact type 'department'")
+    _assert_problem(problems, _line(text, "{fiscal_year: {gte: $1.6}}"), "unknown parameter '$1.6'")
+
+
+def test_names_of_scales_parameters_derived_facts_and_certifications_are_identifiers(tmp_path):
+    text = HEAD.replace("scales:\n", "scales:\n  2: {values: [x, y]}\n") + NUMBER_NAMES + CERT.replace("  cert:\n", "  3.5:\n    label: {ja: 番号, en: number}\n  cert:\n") + """\
+      exists: training
+"""
+    problems = _problems(tmp_path, text)
+    _assert_problem(problems, _line(text, "  2: {values: [x, y]}"), "scale name '2' must be an identifier")
+    _assert_problem(problems, _line(text, "  1.5:"), "parameter name '1.5' must be an identifier")
+    _assert_problem(problems, _line(text, "  1.25:"), "derived fact name '1.25' must be an identifier")
+    _assert_problem(problems, _line(text, "  3.5:"), "certification name '3.5' must be an identifier")
+
+
 def test_every_problem_of_a_file_is_reported_together(tmp_path):
     text = HEAD + """
 parameters:

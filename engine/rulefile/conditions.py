@@ -40,12 +40,7 @@ class Conditions(RuleFileReader):
         if not isinstance(node, CommentedMap) or not node:
             self.err(self.loc(root), "missing 'certifications'")
             return out
-        for cid, spec in node.items():
-            loc = self.loc(node, cid)
-            spec = self.mapping(spec, loc, f"certification '{cid}'")
-            if spec is None:
-                continue
-            self.unknown_keys(spec, {"label", "criterion", "validity", "condition"}, f"certification '{cid}'")
+        for cid, spec, loc in self.entries(node, "certification", {"label", "criterion", "validity", "condition"}):
             label = self.text(spec, "label") or Text(cid)
             if not label.en:
                 self.err(self.loc(spec, "label"), f"certification '{cid}': label needs 'en' as well as 'ja'")

@@ -24,12 +24,7 @@ class Declarations(RuleFileReader):
         if not isinstance(node, CommentedMap):
             self.err(Loc(self.file, 1, 1), "'scales' must map scale names to {values: [...], labels: {...}}")
             return out
-        for name, spec in node.items():
-            loc = self.loc(node, name)
-            spec = self.mapping(spec, loc, f"scale '{name}'")
-            if spec is None:
-                continue
-            self.unknown_keys(spec, {"values", "labels"}, f"scale '{name}'")
+        for name, spec, loc in self.entries(node, "scale", {"values", "labels"}):
             values = spec.get("values")
             if not isinstance(values, CommentedSeq) or len(values) < 2:
                 self.err(loc, f"scale '{name}' needs 'values': its levels, lowest first (at least two)")
@@ -76,7 +71,7 @@ class Declarations(RuleFileReader):
                 entry = CatalogueEntry(str(cid), str(spec["ja"]), str(spec.get("en") or ""),
                                        str(spec["provider"]) if spec.get("provider") else None,
                                        tuple(str(a) for a in aliases))
-                for name in {norm(cid), *(norm(n) for n in entry.names())}:
+                for name in {norm(str(cid)), *(norm(n) for n in entry.names())}:
                     if name in seen and seen[name] != cid:
                         self.err(eloc, f"{kind} '{cid}': the name '{name}' also names '{seen[name]}'")
                     seen[name] = str(cid)
@@ -88,13 +83,9 @@ class Declarations(RuleFileReader):
         out: dict[str, Derived] = {}
         if not isinstance(node, CommentedMap):
             return out
-        for name, spec in node.items():
-            loc = self.loc(node, name)
+        for name, spec, loc in self.entries(node, "derived fact"):
             if name in BASE_TYPES:
                 self.err(loc, f"derived fact '{name}' has the name of a record type")
-                continue
-            spec = self.mapping(spec, loc, f"derived fact '{name}'")
-            if spec is None:
                 continue
             kind = spec.get("kind")
             if kind not in KINDS:

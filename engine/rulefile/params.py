@@ -19,13 +19,9 @@ class Parameters(RuleFileReader):
         if not isinstance(node, CommentedMap):
             self.err(self.loc(root, "parameters"), "'parameters' must be a mapping")
             return out
-        for name, spec in node.items():
-            loc = self.loc(node, name)
-            spec = self.mapping(spec, loc, f"parameter '{name}'")
-            if spec is None:
-                continue
-            self.unknown_keys(spec, {"type", "label", "quote", "reading", "value", "changes", "min", "max",
-                                     "columns", "rows", "scale", "items"}, f"parameter '{name}'")
+        allowed = {"type", "label", "quote", "reading", "value", "changes", "min", "max", "columns", "rows",
+                   "scale", "items"}
+        for name, spec, loc in self.entries(node, "parameter", allowed):
             ptype = spec.get("type")
             base = ptype[5:-1] if isinstance(ptype, str) and ptype.startswith("list[") and ptype.endswith("]") else None
             if not isinstance(ptype, str) or (ptype not in PARAM_TYPES and base is None):

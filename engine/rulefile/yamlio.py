@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -20,8 +20,10 @@ from .model import Loc, Text
 BAD = object()  # what a check returns for a value it rejected (the problem is recorded)
 
 
-def suggest(name: str, choices) -> str:
-    match = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.6)
+def suggest(name: Any, choices) -> str:
+    """The did-you-mean for a misspelt name ("" when nothing is close). Names are compared as
+    written: YAML reads a key such as ``1.5:`` as a number, on either side of the comparison."""
+    match = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
@@ -76,6 +78,25 @@ class RuleFileReader:
             return Text(raw["ja"], str(raw.get("en") or ""))
         self.err(self.loc(parent, key, value=True), f"'{key}' must be text or {{ja: ..., en: ...}}")
         return None
+
+    def entries(self, node: CommentedMap, what: str, allowed: set[str] | None = None,
+                ) -> Iterator[tuple[str, CommentedMap, Loc]]:
+        """The entries of a section that maps names to mappings (``scales:``, ``parameters:``,
+        ``derived:``, ``certifications:``), each as (name, mapping, location of the name). A name
+        must be an identifier (YAML reads ``1.5:`` as a number, which no ``$`` reference can name);
+        an entry must be a mapping, with only the ``allowed`` keys when given. Entries that are not
+        are reported and skipped."""
+        for name, spec in node.items():
+            loc = self.loc(node, name)
+            if not isinstance(name, str) or not name.isidentifier():
+                self.err(loc, f"{what} name '{name}' must be an identifier")
+                continue
+            spec = self.mapping(spec, loc, f"{what} '{name}'")
+            if spec is None:
+                continue
+            if allowed is not None:
+                self.unknown_keys(spec, allowed, f"{what} '{name}'")
+            yield name, spec, loc
 
     def unknown_keys(self, node: CommentedMap, allowed: set[str], what: str, hints=None) -> None:
         for k in node:

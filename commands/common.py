@@ -1,0 +1,122 @@
+"""What every command shares: ``--db`` and the database it opens, the policy / fiscal-year /
+language options, the fiscal-year parameter type, and the group class that turns the errors of
+``engine.errors`` into exit status 1 with their lines on standard error."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from engine.errors import NinteiError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@dataclass
+class Settings:
+    """What the group and its commands share through the click context."""
+
+    db_url: str | None = None
+
+
+def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    settings = ctx.ensure_object(Settings)
+    if value is not None:
+        settings.db_url = value
+
+
+def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--db URL``, defined once: accepted before the command (``nintei --db X review``) and
+    after it (``nintei review --db X``); the value travels in ``ctx.obj``."""
+    return click.option(
+        "--db", metavar="URL", envvar="NINTEI_DB", expose_value=False, callback=_set_db,
+        help="データベースの SQLAlchemy URL（既定: 作業ディレクトリの nintei.db。環境変数 NINTEI_DB）",
+    )(f)
+
+
+class FiscalYear(click.ParamType):
+    """A fiscal year as the fact files write it: 2025, R7, 令和7, 令和7年度 -> 2025."""
+
+    name = "fiscal_year"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "YEAR"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        from facts.dates import parse_fiscal_year
+
+        try:
+            return parse_fiscal_year(value)
+        except ValueError as err:  # facts.dates words its messages for users, in Japanese
+            self.fail(str(err), param, ctx)
+
+
+FISCAL_YEAR = FiscalYear()
+
+policy_option = click.option("--policy", "-p", required=True, metavar="POLICY",
+                             help="認定方針の id（例: moka）。一覧は `nintei rules list`")
+fiscal_year_option = click.option("--fiscal-year", "-y", "fiscal_year", required=True,
+                                  type=FISCAL_YEAR, help="年度: 2025, R7, 令和7, 令和7年度")
+
+
+def lang_option(default: str = "ja") -> Callable[..., Any]:
+    return click.option("--lang", type=click.Choice(["ja", "en"]), default=default,
+                        show_default=True, help="説明の言語（ja: 日本語, en: English）")
+
+
+def open_db(ctx: click.Context):
+    """The database of ``--db`` (or NINTEI_DB, or nintei.db), its tables created or brought up to
+    date. One that cannot be opened (no such folder, not a database, a server that does not answer,
+    a URL that is not one) is bad input: exit 1 naming the URL (password hidden), no traceback."""
+    from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, InterfaceError, OperationalError
+
+    from facts.db import DEFAULT_URL, get_engine, init_db
+
+    given = ctx.find_object(Settings).db_url or os.environ.get("NINTEI_DB") or DEFAULT_URL
+    hint = "（--db または環境変数 NINTEI_DB を確かめてください）"
+    try:
+        engine = get_engine(given)
+    except (ArgumentError, ImportError) as err:  # not a URL, an unknown dialect, a driver missing
+        raise NinteiError(f"データベースの URL {_hide_password(given)} を使えません: {_first_line(err)}{hint}")
+    shown = engine.url.render_as_string(hide_password=True)
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        folder = Path(engine.url.database).expanduser().parent
+        if not folder.is_dir():
+            raise NinteiError(f"データベース {shown} を開けません: フォルダ {folder} がありません{hint}")
+    try:
+        init_db(engine)
+    except (OperationalError, InterfaceError, DatabaseError) as err:
+        if isinstance(err, DBAPIError) and type(err) not in (OperationalError, InterfaceError, DatabaseError):
+            raise  # an integrity or programming error while creating tables: a bug, let it show
+        reason = _first_line(err.orig) if isinstance(err, DBAPIError) and err.orig is not None else _first_line(err)
+        raise NinteiError(f"データベース {shown} を開けません: {reason}{hint}")
+    return engine
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def _hide_password(url: str) -> str:
+    """``postgresql://user:secret@host/db`` -> ``postgresql://user:***@host/db``."""
+    import re
+
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+class NinteiGroup(click.Group):
+    """Turns the errors of engine.errors into exit status 1 and their lines on stderr."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NinteiError as err:
+            for line in err.lines():
+                click.echo(line, err=True)
+            ctx.exit(err.exit_code)

@@ -1,0 +1,76 @@
+"""``nintei import``: fact files into the database (one transaction), and the counts per record
+type that it, and ``review --facts``, print."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .common import db_option, open_db
+
+# Japanese names of the record types (../shared/spec/fact-records.md), for import counts.
+RECORD_TYPE_JA = {
+    "staff": "職員",
+    "project": "プロジェクト",
+    "evaluation": "評価",
+    "training": "研修",
+    "qualification": "資格",
+    "skill": "スキル",
+    "role": "役割",
+    "activity": "活動",
+    "certification": "認定履歴",
+}
+
+
+def _catalogues() -> dict[str, dict[str, list[str]]]:
+    """Every policy's course catalogue (engine.rulebook.Rulebook.catalogues): ``import`` and
+    ``review --facts`` resolve course names with the same dict."""
+    from engine.rulebook import load_rulebook
+
+    return load_rulebook().catalogues()
+
+
+def _count(counts: Any, key: str) -> int:
+    """One tally of a record type: facts.importer.TypeCounts, or a plain dict."""
+    return getattr(counts, key) if hasattr(counts, key) else counts.get(key, 0)
+
+
+def import_facts(db, paths: tuple[Path, ...], *, to_stderr: bool) -> None:
+    """Import fact files and print the counts (to stderr when stdout holds a document)."""
+    from facts.importer import import_paths
+
+    from engine.rulebook import load_rulebook
+
+    report = import_paths(db, [Path(p) for p in paths], catalogues=_catalogues(),
+                          certifications=load_rulebook().certification_names())
+    click.echo("取り込み結果:", err=to_stderr)
+    for record_type, n in report.counts.items():
+        name = RECORD_TYPE_JA.get(record_type, record_type)
+        line = f"  {name} ({record_type}): 新規 {_count(n, 'new')} 件、変更なし {_count(n, 'unchanged')} 件"
+        if _count(n, "conflicts"):
+            line += f"、不一致 {_count(n, 'conflicts')} 件"
+        click.echo(line, err=to_stderr)
+    if report.ignored:
+        click.echo("記録の項目ではないため無視した列: " + "、".join(report.ignored), err=True)
+    for conflict in report.conflicts:
+        click.echo(f"警告: {conflict}", err=True)
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@db_option
+@click.pass_context
+def import_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """事実ファイル（CSV・XLSX・JSON Lines）またはフォルダを検証して取り込みます。
+
+    取り込みは一つのトランザクションです。誤りがあれば `ファイル:行: 列: 問題` を
+    すべて表示し、何も保存せずに終了コード 1 で終わります。
+
+    \b
+    例:
+      nintei import facts/samples/moka/
+      nintei import 職員名簿.csv プロジェクト.xlsx --db sqlite:///nintei.db
+    """
+    import_facts(open_db(ctx), paths, to_stderr=False)

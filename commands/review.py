@@ -1,0 +1,169 @@
+"""``nintei review`` and ``nintei explain``: the annual review with its output (a table on a
+terminal, plain text, JSON, CSV; a progress bar), and the stored decisions explained."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Callable, Iterable
+
+import click
+
+from .common import db_option, fiscal_year_option, lang_option, open_db, policy_option
+from .importing import import_facts
+
+
+@click.command("review")
+@policy_option
+@fiscal_year_option
+@click.option("--facts", "facts_paths", multiple=True, metavar="PATH",
+              type=click.Path(exists=True, path_type=Path),
+              help="審査の前に取り込む事実ファイルまたはフォルダ（複数指定可）")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="出力形式")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="結果を標準出力ではなくこのファイルに書く")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="判定に使うプロセス数（既定: 使えるCPUコアの数。$NINTEI_WORKERS でも指定可）")
+@lang_option()
+@db_option
+@click.pass_context
+def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: tuple[Path, ...],
+               fmt: str, out: Path | None, workers: int | None, lang: str) -> None:
+    """年度の審査: 名簿の全職員を方針の全認定について判定し、保存して表示します。
+
+    --facts があれば先に取り込みます。--format json / csv のとき、標準出力には
+    その文書だけが出ます（取り込み件数・警告・進捗は標準エラー出力）。
+
+    \b
+    例:
+      nintei review --policy moka --fiscal-year 令和7年度
+      nintei review -p moka -y R7 --facts facts/samples/moka/ --format json --out 審査.json
+    """
+    from engine import render
+    from engine.review import run_review
+
+    db = open_db(ctx)
+    if facts_paths:
+        import_facts(db, facts_paths, to_stderr=True)
+    result = _run_with_progress(run_review, db, policy, fiscal_year, workers)
+    # the decisions are rendered from the store one by one as they are written: only what each
+    # output keeps (a row of text, the counts) stays in memory, whatever the size of the review
+    seen: list[Any] = []
+
+    def tallied():
+        for d in result.iter_decisions():
+            seen.append(SimpleNamespace(certification=d.certification, label=d.label, label_en=d.label_en,
+                                        outcome=d.outcome))
+            yield d
+
+    if fmt == "json":
+        document = render.review_json_parts(result, tallied())
+    elif fmt == "csv":
+        document = render.decisions_csv(tallied(), lang)
+    else:
+        document = None
+    if document is not None:
+        _write(document, out)
+        click.echo(_plain_table(render.counts_headers(lang), render.counts_table(seen, lang)), nl=False, err=True)
+        return
+    title = f"{policy} {render.fiscal_year_text(fiscal_year, lang)}"
+    table = (render.table_headers(lang), render.decisions_table(tallied(), lang))
+    counts = (render.counts_headers(lang), render.counts_table(seen, lang))
+    if out is None and sys.stdout.isatty():
+        from rich.console import Console
+
+        console = Console()
+        console.print(_rich_table(*table, title=title))
+        console.print(_rich_table(*counts))
+    else:
+        _write(f"{title}\n" + _plain_table(*table) + "\n" + _plain_table(*counts), out)
+
+
+def _run_with_progress(run_review: Callable[..., Any], db, policy: str, fiscal_year: int, workers: int | None):
+    """run_review with a rich progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return run_review(db, policy, fiscal_year, workers=workers)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("審査中", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return run_review(db, policy, fiscal_year, progress=progress, workers=workers)
+
+
+def _write(text: str | Iterable[str], out: Path | None) -> None:
+    """Text, or its pieces as they come (a large review's JSON), to stdout or ``out``."""
+    parts = [text] if isinstance(text, str) else text
+    if out is None:
+        for part in parts:
+            click.echo(part, nl=False)
+    else:
+        with out.open("w", encoding="utf-8") as f:
+            for part in parts:
+                f.write(part)
+        click.echo(f"{out} に書き出しました。", err=True)
+
+
+@click.command("explain")
+@click.argument("staff_id")
+@policy_option
+@fiscal_year_option
+@click.option("--certification", "-c", metavar="CERT", help="この認定だけを説明する（例: dx_expert）")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="出力形式")
+@lang_option()
+@db_option
+@click.pass_context
+def explain_cmd(ctx: click.Context, staff_id: str, policy: str, fiscal_year: int,
+                certification: str | None, fmt: str, lang: str) -> None:
+    """保存済みの審査結果を説明の木で示します: なぜ認定されたか、なぜ認定されなかったか。
+
+    \b
+    例:
+      nintei explain A001 --policy moka --fiscal-year 令和7年度
+      nintei explain A001 -p moka -y R7 --certification dx_expert --lang en
+      nintei explain A001 -p moka -y 2025 --format json
+    """
+    from engine import render
+    from engine.review import current_run, stored_decisions
+
+    db = open_db(ctx)
+    decisions = stored_decisions(db, policy, fiscal_year, staff_id=staff_id, certification=certification)
+    if fmt == "json":
+        run = current_run(db, policy, fiscal_year)  # the review that made these decisions
+        click.echo(render.explain_json(decisions, policy, fiscal_year, rules_version=run.rules_version,
+                                       run_id=run.id))
+    else:
+        click.echo(render.render_text(decisions, lang), nl=False)
+
+
+def _cell(text: str, width: int) -> str:
+    from rich.cells import cell_len
+
+    return text + " " * (width - cell_len(text))
+
+
+def _plain_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Aligned plain text (East Asian wide characters counted as two columns)."""
+    from rich.cells import cell_len
+
+    widths = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    lines = ["  ".join(_cell(c, w) for c, w in zip(row, widths)).rstrip()
+             for row in [headers, *rows]]
+    return "\n".join(lines) + "\n"
+
+
+def _rich_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], title: str | None = None):
+    from rich.table import Table
+
+    table = Table(*headers, title=title)
+    for row in rows:
+        table.add_row(*row)
+    return table
