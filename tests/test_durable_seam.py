@@ -125,7 +125,14 @@ def test_durable_rules_crashes_on_a_joined_pattern_with_no_test_of_its_own():
     """Why the compiler gives every joined pattern a test of its own (``$ex id``): without one,
     durable_rules dies with SIGSEGV. In child processes, so that a crash fails a test, not pytest."""
     join = '{"$lt": {"y": {"b": "y"}}}'
-    assert _child(RAW_C.format(x=f'[{{"t": "p"}}, {join}]')).returncode == -11
+    # the crash reads memory it should not: 60 of 60 standalone runs died, one run inside the whole
+    # suite on a fresh clone did not; so: it dies in at least one of five runs
+    codes = []
+    for _ in range(5):
+        codes.append(_child(RAW_C.format(x=f'[{{"t": "p"}}, {join}]')).returncode)
+        if codes[-1] == -11:
+            break
+    assert -11 in codes, codes
     raw_guarded = _child(RAW_C.format(x=f'[{{"t": "p"}}, {join}, {{"$ex": {{"id": 1}}}}]'))
     assert raw_guarded.returncode == 0 and raw_guarded.stdout.strip() == "ok", raw_guarded.stderr
     guarded = _child(RAW_JOIN.format(root=str(ROOT), x=f'[{{"t": "p"}}, {join}, {{"$ex": {{"id": 1}}}}]'))
