@@ -1,11 +1,13 @@
 """Judging chunks of staff on every core.
 
-``judged(compiled, grants, chunks, workers)`` yields, chunk by chunk and in order, the list of
-``(staff_id, {certification: outcome}, stored judgement)`` of each chunk. With more than one worker
-(and more than one chunk) the chunks go to forked worker processes, each with its own durable_rules
-ruleset (a C engine that never releases the GIL: processes, not threads; notes/durable-rules.md),
-at most ``workers`` chunks ahead of the writer, so memory stays flat. The judge is the same
-function either way (engine/judge.py); a worker touches no database.
+``judged(compiled, grants, engine, index, size, workers)`` yields, chunk by chunk and in roster
+order, the list of ``(staff_id, {certification: outcome}, stored judgement)`` of each chunk. With
+more than one worker (and more than one chunk) the chunks go to forked worker processes, each with
+its own durable_rules ruleset (a C engine that never releases the GIL: processes, not threads;
+notes/durable-rules.md). A worker is handed a chunk's staff ids only: it reads that chunk's records
+itself (connections of its own), inherits the year's index from the fork, and sends back the
+compact judgements, which the parent writes as they come. The judge is the same function either
+way (engine/judge.py).
 """
 from __future__ import annotations
 

@@ -65,6 +65,8 @@ def run_review(db, policy_id: str, fiscal_year: int, rules_dir=None,
     with Session(db) as session:
         grants = earlier_grants(session, policy.id, fiscal_year)
     version = rulebook.version(policy_id)
+    if workers is None:  # a bad $NINTEI_WORKERS is said before any run is recorded
+        workers = pipeline.default_workers()
     run_id = _start_run(db, policy_id, fiscal_year, version, policy.content, compiled.values)
     staff_count = decision_count = 0
     try:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import orjson
 from typing import Any, Iterable
 
-from facts.records import RECORD_TYPES, Certification, Source
+from facts.records import Certification, Source
 
 from .compile import Compiled, Firing, Firings
 from .derive import Fact, base_fact
@@ -107,7 +107,3 @@ def render(doc: dict[str, Any], records: dict[int, Any], compiled: Compiled,
            certification: str | None = None) -> list[Decision]:
     staff, facts, firings = decode(doc, records, compiled)
     return decisions(compiled, staff, facts, firings, certification)
-
-
-def record_types() -> dict[str, type]:
-    return RECORD_TYPES

@@ -167,3 +167,15 @@ def test_a_review_killed_part_way_never_shows_a_half_set(population, tmp_path):
         stored = conn.execute(text("select count(*) from review_judgement where run_id = :r"), {"r": runs[1][0]}).scalar()
     assert 0 < stored < first.staff_count  # a half set exists, and is not what anyone reads
     assert _decisions(db) == before
+
+
+def test_a_bad_worker_count_is_said_before_any_run_is_recorded(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from cli import main
+
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    monkeypatch.setenv("NINTEI_WORKERS", "abc")
+    r = CliRunner().invoke(main, ["--db", db, "review", "--policy", "moka", "--fiscal-year", "2025",
+                                  "--facts", str(ROOT / "facts" / "samples" / "moka")])
+    assert r.exit_code == 1 and "NINTEI_WORKERS='abc'" in r.output and "Traceback" not in r.output
+    assert _runs(get_engine(db)) == []
