@@ -46,7 +46,7 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
     db = open_db(ctx)
     if facts_paths:
         import_facts(db, facts_paths, to_stderr=True)
-    result = _run_with_progress(run_review, db, policy, fiscal_year, workers)
+    result = _run_with_progress(run_review, db, policy, fiscal_year, workers, _say_replaced)
     # the decisions are rendered from the store one by one as they are written: only what each
     # output keeps (a row of text, the counts) stays in memory, whatever the size of the review
     seen: list[Any] = []
@@ -80,10 +80,27 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
         _write(f"{title}\n" + _plain_table(*table) + "\n" + _plain_table(*counts), out)
 
 
-def _run_with_progress(run_review: Callable[..., Any], db, policy: str, fiscal_year: int, workers: int | None):
+def _say_replaced(d) -> None:
+    """Before a re-review supersedes the year's current run: what it changes (engine/diff.py)."""
+    from engine.diff import CAUSE_JA
+    from engine.people import OUTCOME_JA
+
+    say = lambda text: click.echo(text, err=True)  # noqa: E731
+    changed = f"結果が変わる判定 {len(d.changes):,} 件" if d.changes else "結果が変わる判定はありません"
+    say(f"{d.a.fiscal_year}年度の現行の審査 run {d.a.id} を、この審査 run {d.b.id} で置き換えます（run {d.a.id} は"
+        f"履歴に残ります）: {changed}。")
+    for c in d.changes[:20]:
+        say(f"  職員 {c.staff_id} の {c.label}: {OUTCOME_JA.get(c.before, c.before or 'なし')} → "
+            f"{OUTCOME_JA.get(c.after, c.after or 'なし')}（{CAUSE_JA[c.cause]}による）")
+    if len(d.changes) > 20:
+        say(f"  ……ほか {len(d.changes) - 20:,} 件（`nintei diff {d.a.id} {d.b.id}` で全件）")
+
+
+def _run_with_progress(run_review: Callable[..., Any], db, policy: str, fiscal_year: int, workers: int | None,
+                       before_replace: Callable[[Any], None] | None = None):
     """run_review with a rich progress bar on stderr, only when stderr is a terminal."""
     if not sys.stderr.isatty():
-        return run_review(db, policy, fiscal_year, workers=workers)
+        return run_review(db, policy, fiscal_year, workers=workers, before_replace=before_replace)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -95,7 +112,7 @@ def _run_with_progress(run_review: Callable[..., Any], db, policy: str, fiscal_y
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return run_review(db, policy, fiscal_year, progress=progress, workers=workers)
+        return run_review(db, policy, fiscal_year, progress=progress, workers=workers, before_replace=before_replace)
 
 
 def _write(text: str | Iterable[str], out: Path | None) -> None:
@@ -136,12 +153,29 @@ def explain_cmd(ctx: click.Context, staff_id: str, policy: str, fiscal_year: int
 
     db = open_db(ctx)
     decisions = stored_decisions(db, policy, fiscal_year, staff_id=staff_id, certification=certification)
+    _warn_if_rules_changed(db, policy, fiscal_year)
     if fmt == "json":
         run = current_run(db, policy, fiscal_year)  # the review that made these decisions
         click.echo(render.explain_json(decisions, policy, fiscal_year, rules_version=run.rules_version,
                                        run_id=run.id))
     else:
         click.echo(render.render_text(decisions, lang), nl=False)
+
+
+def _warn_if_rules_changed(db, policy: str, fiscal_year: int) -> None:
+    """The rule file on disk is not the one the stored decisions were judged with: say so."""
+    from engine.review import current_run
+    from engine.rulebook import load_rulebook
+
+    run = current_run(db, policy, fiscal_year)
+    try:
+        now = load_rulebook().version(policy)
+    except Exception:  # the policy's file is gone or broken: the stored rules are shown all the same
+        now = None
+    if run is not None and now != run.rules_version:
+        click.echo(f"注意: この判定（審査 run {run.id}）は、今のルールファイル rules/{policy}.yaml とは異なる版"
+                   f"（{run.rules_version[:12]}）で判定されました。説明はその版のルールによります。今のルールで判定する"
+                   f"には `nintei review --policy {policy} --fiscal-year {fiscal_year}` を実行してください。", err=True)
 
 
 def _cell(text: str, width: int) -> str:

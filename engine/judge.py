@@ -45,8 +45,13 @@ def outcomes(compiled: Compiled, firings: Firings) -> dict[str, str]:
             for c in compiled.policy.certifications}
 
 
-def judge(compiled: Compiled, staff_facts, year_facts, grants: list[Certification] = ()) -> Judgement:
+def judge(compiled: Compiled, staff_facts, year_facts, grants: list[Certification] = (),
+          revoked: frozenset[str] = frozenset()) -> Judgement:
+    """``revoked``: certifications ended by a revocation in force: neither the imported history
+    nor ``grants`` (which the caller has already cleared of them) make them held."""
     facts = all_facts(compiled.policy, compiled.values, staff_facts, year_facts)
+    if revoked:
+        facts = [f for f in facts if not (f.type == "certification" and f.fields.get("certification") in revoked)]
     facts.extend(grant_facts(facts, list(grants), compiled.fiscal_year))
     types, read = compiled.types, compiled.read_types
     durable_seam.ensure_ruleset(compiled.name, compiled.build)

@@ -70,10 +70,13 @@ class Decision(Frozen):
     outcome: Outcome
     validity: Literal["permanent", "yearly"] = "permanent"
     explanation: ExplanationNode
+    # people's actions beside the engine's decision (spec/cli.md): the outcome stays the engine's
+    override: dict[str, Any] | None = None  # outcome, reason, by, at
+    revoked: dict[str, Any] | None = None  # reason, by, date
 
     def public(self) -> dict[str, Any]:
-        """The decision object of spec/cli.md (plus extensions)."""
-        return self.model_dump(mode="json")
+        """The decision object of spec/cli.md (plus extensions); override / revoked when present."""
+        return self.model_dump(mode="json", exclude={k for k in ("override", "revoked") if getattr(self, k) is None})
 
 
 class ReviewResult:

@@ -45,7 +45,7 @@ def judge_chunk(ids: list[str]) -> tuple[str, Any]:
     message). Errors come back as values: an exception raised in a worker would lose its fields on
     the way back."""
     compiled: Compiled = _STATE["compiled"]
-    grants = _STATE["grants"]
+    grants, revoked = _STATE["grants"], _STATE["revoked"]
     bad: list[Problem] = []
     year = chunk(_STATE["engine"], _STATE["index"], ids).year(bad)
     if bad:
@@ -53,8 +53,9 @@ def judge_chunk(ids: list[str]) -> tuple[str, Any]:
     out = []
     try:
         for staff_facts in year:
-            j = judge(compiled, staff_facts, year, grants.get(staff_facts.staff_id, ()))
-            out.append((staff_facts.staff_id, j.outcomes, stored.encode(j, year.row_id)))
+            ended = revoked.get(staff_facts.staff_id, {})
+            j = judge(compiled, staff_facts, year, grants.get(staff_facts.staff_id, ()), frozenset(ended))
+            out.append((staff_facts.staff_id, j.outcomes, stored.encode(j, year.row_id, sorted(ended.values()))))
     except ReviewError as e:
         return "error", str(e)
     return "ok", out
@@ -72,10 +73,10 @@ def _unwrap(result: tuple[str, Any], fiscal_year: int) -> list:
 
 
 def judged(compiled: Compiled, grants: dict, engine, index: YearIndex, size: int,
-           workers: int | None = None) -> Iterator[list]:
+           workers: int | None = None, revoked: dict | None = None) -> Iterator[list]:
     """Each chunk's judged staff, in roster order. The workers read their chunks themselves (each
     with its own connections) and inherit the year's index: the parent only writes."""
-    _STATE.update(compiled=compiled, grants=grants, engine=engine, index=index)
+    _STATE.update(compiled=compiled, grants=grants, engine=engine, index=index, revoked=revoked or {})
     parts = slices(index, size)
     workers = default_workers() if workers is None else max(1, workers)
     memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")

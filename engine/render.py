@@ -220,8 +220,40 @@ def decision_header(decision: Decision, lang: str = "ja") -> str:
                        fiscal_year_text(decision.fiscal_year, lang)))
 
 
+def people_lines(decision: Decision, lang: str = "ja") -> list[str]:
+    """The reviewer's override and the revocation beside the engine's decision."""
+    out = []
+    o, r = decision.override, decision.revoked
+    if o:
+        o = {**o, "at": o["at"][:16].replace("T", " ")}
+        if lang == "en":
+            out.append(f"  Reviewer's decision (override): {outcome_word(o['outcome'], lang)} — {o['by']}, {o['at']}; "
+                       f"reason: {o['reason']} (the engine's decision above stands beside it)")
+        else:
+            out.append(f"  審査担当者の判断（上書き）: {outcome_word(o['outcome'], lang)} — {o['by']}、{o['at']}; "
+                       f"理由: {o['reason']}（エンジンの判定はこのまま残ります）")
+    if r:
+        if lang == "en":
+            out.append(f"  Revoked from {r['date']} — {r['by']}; grounds: {r['reason']}")
+        else:
+            out.append(f"  取消: {r['date']} 付け — {r['by']}; 根拠: {r['reason']}")
+    return out
+
+
+def outcome_cell(decision: Decision, lang: str = "ja") -> str:
+    """The engine's outcome, with the people's actions on it in brackets."""
+    word = outcome_word(decision.outcome, lang)
+    if decision.override:
+        word += (f" (override: {outcome_word(decision.override['outcome'], lang)})" if lang == "en"
+                 else f"（上書き: {outcome_word(decision.override['outcome'], lang)}）")
+    if decision.revoked:
+        word += f" (revoked {decision.revoked['date']})" if lang == "en" else f"（取消 {decision.revoked['date']}）"
+    return word
+
+
 def render_decision(decision: Decision, lang: str = "ja") -> str:
     lines = [decision_header(decision, lang)]
+    lines += people_lines(decision, lang)
     lines += node_lines(decision.explanation, lang, depth=1, staff_id=decision.staff_id)
     return "\n".join(lines)
 
@@ -259,7 +291,7 @@ def table_headers(lang: str = "ja") -> tuple[str, ...]:
 def decisions_table(decisions: Iterable[Decision], lang: str = "ja") -> list[tuple[str, ...]]:
     """Rows (staff id, name, 所属, certification label, outcome word, summary) under table_headers()."""
     lang = _lang(lang)
-    return [(d.staff_id, d.staff_name, d.department, decision_label(d, lang), outcome_word(d.outcome, lang),
+    return [(d.staff_id, d.staff_name, d.department, decision_label(d, lang), outcome_cell(d, lang),
              decision_summary(d, lang)) for d in decisions]
 
 

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Any, Callable
 
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from facts import ledger
 from facts.db import advisory_key, bulk_insert, init_db
 from facts.records import Certification, Source
 from facts.stream import load_rows, year_index
 
-from . import pipeline, stored
+from . import people, pipeline, runs, stored
 from .compile import compile_policy
 from .errors import ReviewError
 from .model import Decision, ReviewResult
@@ -33,54 +35,54 @@ CHUNK = 500  # staff per chunk handed to a worker
 
 
 def earlier_grants(session: Session, policy_id: str, fiscal_year: int) -> dict[str, list[Certification]]:
-    """Certifications granted by the standing reviews of earlier fiscal years, as history records."""
-    rows = session.exec(
-        select(DecisionRow).join(ReviewRun, DecisionRow.run_id == ReviewRun.id)
-        .where(DecisionRow.policy == policy_id, DecisionRow.fiscal_year < fiscal_year,
-               DecisionRow.outcome == "certified", ReviewRun.current == True)  # noqa: E712
-    ).all()
-    out: dict[str, list[Certification]] = {}
-    for r in rows:
-        rec = Certification(staff_id=r.staff_id, policy=r.policy, certification=r.certification,
-                            fiscal_year=r.fiscal_year, source=f"review run {r.run_id}",
-                            provenance=Source(file=f"review-run-{r.run_id}", row=r.id))
-        out.setdefault(r.staff_id, []).append(rec)
-    return out
+    """Certifications granted by the standing reviews of earlier fiscal years (overrides applied,
+    revocations in force removed), as history records (engine/people.py)."""
+    return people.earlier_grants(session, policy_id, fiscal_year)[0]
 
 
 def run_review(db, policy_id: str, fiscal_year: int, rules_dir=None,
                progress: Callable[[int, int], None] | None = None, workers: int | None = None,
-               chunk_size: int = CHUNK) -> "ReviewResult":
+               chunk_size: int = CHUNK, before_replace: Callable[[Any], None] | None = None) -> "ReviewResult":
     """Load -> judge -> store, chunk by chunk; returns the run (its decisions are rendered from the
-    store when asked for). See engine/pipeline.py for the workers."""
+    store when asked for). See engine/pipeline.py for the workers. ``before_replace`` is told what
+    the new run changes (engine.diff.RunDiff) before it supersedes the year's current run."""
     rulebook = load_rulebook(rules_dir)
     policy = rulebook.policy(policy_id)
     init_db(db)
+    runs.reap(db)
+    with db.begin() as conn:
+        mark = ledger.facts_mark(conn)  # the facts this run sees: none stored after this
     with _quiet_gc():
-        index = year_index(db, fiscal_year)
+        index = year_index(db, fiscal_year, mark[0])
     staff_ids = index.roster
     if not staff_ids:
         raise ReviewError(f"no staff on the roster of fiscal year {fiscal_year}: import the 職員名簿 first")
     compiled = compile_policy(policy, fiscal_year)
     with Session(db) as session:
-        grants = earlier_grants(session, policy.id, fiscal_year)
+        grants, revoked = people.earlier_grants(session, policy.id, fiscal_year)
     version = rulebook.version(policy_id)
     if workers is None:  # a bad $NINTEI_WORKERS is said before any run is recorded
         workers = pipeline.default_workers()
-    run_id = _start_run(db, policy_id, fiscal_year, version, policy.content, compiled.values)
+    run_id = _start_run(db, policy_id, fiscal_year, version, policy.content, compiled.values, mark)
+    held = runs.hold(db, run_id)
     staff_count = decision_count = 0
+    chain = Chain(run_id)
     try:
         with _frozen_gc():
-            for judged in pipeline.judged(compiled, grants, db, index, chunk_size, workers):
-                _store_batch(db, run_id, policy_id, fiscal_year, judged)
+            for judged in pipeline.judged(compiled, grants, db, index, chunk_size, workers, revoked):
+                _store_batch(db, run_id, policy_id, fiscal_year, judged, chain)
                 staff_count += len(judged)
                 decision_count += sum(len(outcomes) for _, outcomes, _ in judged)
                 if progress:
                     progress(staff_count, len(staff_ids))
-        _finish(db, run_id, policy_id, fiscal_year, staff_count, decision_count)
+        if before_replace is not None:
+            _tell_replacement(db, policy_id, fiscal_year, run_id, before_replace)
+        _finish(db, run_id, policy_id, fiscal_year, staff_count, decision_count, chain)
     except BaseException:
-        _fail(db, run_id)
+        _fail(db, run_id, chain)
         raise
+    finally:
+        runs.release(held)
     return ReviewResult(policy=policy_id, fiscal_year=fiscal_year, rules_version=version, run_id=run_id,
                         staff_count=staff_count, decision_count=decision_count, db=db)
 
@@ -113,28 +115,70 @@ def _frozen_gc():
         gc.unfreeze()
 
 
-def _start_run(db, policy_id, fiscal_year, version, content, values) -> int:
+def _tell_replacement(db, policy_id: str, fiscal_year: int, run_id: int, tell: Callable[[Any], None]) -> None:
+    previous = current_run(db, policy_id, fiscal_year)
+    if previous is not None:
+        from .diff import diff_runs
+
+        tell(diff_runs(db, previous.id, run_id))
+
+
+class Chain:
+    """A run's judgements as a chain (facts.ledger): each row's hash covers the row before."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id, self.count, self.head = run_id, 0, ledger.chain_start("run", run_id)
+
+    def link(self, staff_id: str, data: str) -> tuple[str, str]:
+        prev, self.head = self.head, judgement_hash(self.head, self.run_id, staff_id, data)
+        self.count += 1
+        return prev, self.head
+
+    def body(self) -> dict:
+        return {"count": self.count, "head": self.head}
+
+
+def judgement_hash(prev: str, run_id: int, staff_id: str, data: str) -> str:
+    return ledger.row_hash(prev, str(run_id), staff_id, data)
+
+
+def chain_of(conn, run_id: int) -> dict:
+    """The chain as stored (a run that stopped half-way): its length and last hash."""
+    count = conn.execute(select(func.count()).select_from(JudgementRow).where(JudgementRow.run_id == run_id)).scalar()
+    head = conn.execute(select(JudgementRow.hash).where(JudgementRow.run_id == run_id)
+                        .order_by(JudgementRow.id.desc()).limit(1)).scalar()
+    return {"count": count or 0, "head": head or ledger.chain_start("run", run_id)}
+
+
+def _start_run(db, policy_id, fiscal_year, version, content, values, mark) -> int:
     """The run, recorded before any decision: ``running``, not current (nobody reads its decisions
-    until _finish makes it current in one transaction)."""
+    until _finish makes it current in one transaction), with the facts it sees (``mark``:
+    facts.ledger.facts_mark), who runs it, with which code, and where."""
+    upto, entry, facts_hash = mark
     with Session(db) as session, session.begin():
         run = ReviewRun(policy=policy_id, fiscal_year=fiscal_year, rules_version=version, rules_content=content,
-                        parameters=json.dumps(values, ensure_ascii=False, default=list), status="running")
+                        parameters=json.dumps(values, ensure_ascii=False, default=list), status="running",
+                        ran_by=ledger.login(), nintei_version=runs.code_version(), facts_upto=upto,
+                        facts_entry=entry, facts_hash=facts_hash, host=runs.HOST, pid=os.getpid())
         session.add(run)
         session.flush()
         return run.id
 
 
-def _store_batch(db, run_id: int, policy_id: str, fiscal_year: int, judged) -> None:
+def _store_batch(db, run_id: int, policy_id: str, fiscal_year: int, judged, chain: Chain) -> None:
     with db.begin() as conn:
-        bulk_insert(conn, JudgementRow.__table__, ("run_id", "staff_id", "data"),
-                    [(run_id, staff_id, data) for staff_id, _, data in judged])
+        bulk_insert(conn, JudgementRow.__table__, ("run_id", "staff_id", "data", "prev", "hash"),
+                    [(run_id, staff_id, data, *chain.link(staff_id, data)) for staff_id, _, data in judged])
         bulk_insert(conn, DecisionRow.__table__,
                     ("run_id", "policy", "fiscal_year", "staff_id", "certification", "outcome", "decision"),
                     [(run_id, policy_id, fiscal_year, staff_id, cert, outcome, "")
                      for staff_id, outcomes, _ in judged for cert, outcome in outcomes.items()])
 
 
-def _finish(db, run_id: int, policy_id: str, fiscal_year: int, staff_count: int, decision_count: int) -> None:
+def _finish(db, run_id: int, policy_id: str, fiscal_year: int, staff_count: int, decision_count: int,
+            chain: Chain) -> None:
+    """In one transaction: supersede the year's current run, make this one current, and append
+    its entry to the ledger."""
     with Session(db) as session, session.begin():
         _lock_year(session, policy_id, fiscal_year)
         session.execute(update(ReviewRun).where(ReviewRun.policy == policy_id, ReviewRun.fiscal_year == fiscal_year,
@@ -143,15 +187,23 @@ def _finish(db, run_id: int, policy_id: str, fiscal_year: int, staff_count: int,
         session.execute(update(ReviewRun).where(ReviewRun.id == run_id).values(
             current=True, status="complete", finished_at=datetime.now(timezone.utc), staff_count=staff_count,
             decision_count=decision_count))
+        _enter(session, run_id, chain.body())
 
 
-def _fail(db, run_id: int) -> None:
-    """A review that stops leaves its run behind as ``failed`` (never current)."""
+def _enter(session: Session, run_id: int, decisions: dict) -> None:
+    session.flush()
+    run = session.get(ReviewRun, run_id, populate_existing=True)
+    ledger.append(session.connection(), "run", run_id, runs.run_body(run, decisions), by=run.ran_by)
+
+
+def _fail(db, run_id: int, chain: Chain) -> None:
+    """A review that stops leaves its run behind as ``failed`` (never current), in the ledger too."""
     try:
         with Session(db) as session, session.begin():
             session.execute(update(ReviewRun).where(ReviewRun.id == run_id).values(
                 status="failed", finished_at=datetime.now(timezone.utc)))
-    except Exception:  # the database itself failed: the run stays "running", never current
+            _enter(session, run_id, chain_of(session.connection(), run_id))
+    except Exception:  # the database itself failed: the run stays "running" (runs.reap finds it later)
         pass
 
 
@@ -217,7 +269,33 @@ def render_rows(db, rows: list[DecisionRow]) -> list[Decision]:
             rendered[staff_id] = {d.certification: d for d in stored.render(doc, records, compiled)}
         for r in same:
             out[r.id] = rendered[r.staff_id][r.certification]
-    return [out[r.id] for r in rows]
+    return _with_people(db, [out[r.id] for r in rows])
+
+
+def _with_people(db, decisions: list[Decision]) -> list[Decision]:
+    """Each decision with the reviewer's latest override of it and the revocation that ended it."""
+    if not decisions:
+        return decisions
+    staff = {d.staff_id for d in decisions}
+    by_policy: dict[str, tuple] = {}
+    with Session(db) as session:
+        for policy in {d.policy for d in decisions}:
+            by_policy[policy] = people.actions_for(session, policy, staff)
+    out = []
+    for d in decisions:
+        overrides, revocations = by_policy[d.policy]
+        o = [x for x in overrides if (x.staff_id, x.fiscal_year, x.certification) == (d.staff_id, d.fiscal_year,
+                                                                                     d.certification)]
+        granted = d.outcome in ("certified", "held") or (o and o[-1].outcome == "certified")
+        r = [x for x in revocations if (x.staff_id, x.certification) == (d.staff_id, d.certification)
+             and x.fiscal_year >= d.fiscal_year] if granted else []
+        if o or r:
+            d = d.model_copy(update={
+                "override": {"outcome": o[-1].outcome, "reason": o[-1].reason, "by": o[-1].by,
+                             "at": runs.local_iso(o[-1].at)} if o else None,
+                "revoked": {"reason": r[0].reason, "by": r[0].by, "date": r[0].date.isoformat()} if r else None})
+        out.append(d)
+    return out
 
 
 def iter_run_decisions(db, run_id: int, batch: int = 500):

@@ -33,8 +33,9 @@ from .model import Decision
 VERSION = 1
 
 
-def encode(j: Judgement, row_id) -> str:
-    """The judgement as stored. ``row_id(record)`` gives a loaded record's fact_row id."""
+def encode(j: Judgement, row_id, revocations: list[int] = ()) -> str:
+    """The judgement as stored. ``row_id(record)`` gives a loaded record's fact_row id;
+    ``revocations``: the ids of the revocations that kept certifications from being held."""
     base, derived, grants = [], [], []
     index: dict[str, int] = {}
     for f in j.facts:
@@ -52,8 +53,11 @@ def encode(j: Judgement, row_id) -> str:
         if f.record is not None and f.record.provenance.file.startswith("review-run-"):
             index[f.id] = len(index)
             rec = f.record
-            grants.append([rec.certification, rec.fiscal_year, int(rec.provenance.file.removeprefix("review-run-")),
-                           rec.provenance.row])
+            grant = [rec.certification, rec.fiscal_year, int(rec.provenance.file.removeprefix("review-run-")),
+                     rec.provenance.row]
+            if rec.source and rec.source.startswith("override "):
+                grant.append(int(rec.source.removeprefix("override ")))  # a reviewer's override granted it
+            grants.append(grant)
     fired = []
     for item in j.firings.items:
         row = [item.kind, item.node, {k: index.get(v, v) for k, v in item.facts.items()}]
@@ -62,6 +66,8 @@ def encode(j: Judgement, row_id) -> str:
         fired.append(row)
     doc = {"v": VERSION, "s": row_id(j.staff), "b": base, "d": derived, "g": grants, "f": fired,
            "m": sorted(j.firings.met), "h": sorted(j.firings.held), "o": j.outcomes}
+    if revocations:
+        doc["r"] = list(revocations)
     return orjson.dumps(doc).decode("utf-8")
 
 
@@ -74,6 +80,15 @@ def row_ids(doc: dict[str, Any]) -> Iterable[int]:
         yield from d[3]
 
 
+def grant_record(staff_id: str, policy_id: str, grant: list) -> Certification:
+    """A stored grant ([certification, year, run, decision row, override id?]) as the record the
+    review read (engine/people.py earlier_grants)."""
+    cert, year, run_id, row = grant[:4]
+    source = f"override {grant[4]}" if len(grant) > 4 else f"review run {run_id}"
+    return Certification(staff_id=staff_id, policy=policy_id, certification=cert, fiscal_year=year,
+                         source=source, provenance=Source(file=f"review-run-{run_id}", row=row))
+
+
 def decode(doc: dict[str, Any], records: dict[int, Any], compiled: Compiled) -> tuple[Any, list[Fact], Firings]:
     """The roster row, the facts (in the order judged) and the firings of a stored judgement;
     ``records``: fact_row id -> record (facts.store.load_rows)."""
@@ -84,10 +99,10 @@ def decode(doc: dict[str, Any], records: dict[int, Any], compiled: Compiled) -> 
     for ftype, fid, fields, came_from, notes in doc["d"]:
         facts.append(Fact(ftype, fid, fields, None, [records[r] for r in came_from], notes))
     staff = records[doc["s"]]
-    for cert, year, run_id, row in doc["g"]:
-        rec = Certification(staff_id=staff.staff_id, policy=policy.id, certification=cert, fiscal_year=year,
-                            source=f"review run {run_id}", provenance=Source(file=f"review-run-{run_id}", row=row))
-        facts.append(Fact("certification", f"certification/review/{cert}", {**rec.fields(), "fiscal_year": year}, rec))
+    for grant in doc["g"]:
+        rec = grant_record(staff.staff_id, policy.id, grant)
+        facts.append(Fact("certification", f"certification/review/{rec.certification}",
+                          {**rec.fields(), "fiscal_year": rec.fiscal_year}, rec))
     ids = [f.id for f in facts]
     items = [Firing(row[0], row[1], {k: ids[v] if isinstance(v, int) else v for k, v in row[2].items()},
                     tuple(row[3]) if len(row) > 3 else ()) for row in doc["f"]]

@@ -1,6 +1,7 @@
 """Storage of review runs and their decisions (sqlmodel)."""
 from __future__ import annotations
 
+from datetime import date as date_type
 from datetime import datetime
 import sys
 
@@ -25,6 +26,14 @@ class ReviewRun(SQLModel, table=True):
     decision_count: int = 0
     status: str = "running"  # running / complete / superseded / failed
     current: bool = Field(default=False, index=True)  # the run whose decisions stand for the year
+    # the ledger (issue 15): who judged, with which code, from which facts
+    ran_by: str | None = None
+    nintei_version: str | None = None  # package version + sha256 of the engine's source
+    facts_upto: int | None = None  # the last fact_row id when the run started: it saw none after
+    facts_entry: int | None = None  # the ledger's last import/correction entry then (seq) ...
+    facts_hash: str | None = None  # ... and its hash: the content of every fact up to there
+    host: str | None = None  # where a running review runs (a killed one is found by its pid)
+    pid: int | None = None
 
 
 CURRENT_RUN_INDEX = "uq_review_run_current"
@@ -61,6 +70,51 @@ class JudgementRow(SQLModel, table=True):
     run_id: int = Field(foreign_key="review_run.id")
     staff_id: str
     data: str = Field(sa_column=Column(Text, nullable=False))
+    # the run's chain (facts.ledger): the row before's hash, and sha256(prev, run, staff, data)
+    prev: str | None = None
+    hash: str | None = None
+
+
+class Override(SQLModel, table=True):
+    """A reviewer's decision beside the engine's (which stays as it was): later reviews count it."""
+
+    __tablename__ = "review_override"
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: str = Field(index=True)
+    policy: str
+    fiscal_year: int
+    certification: str
+    outcome: str  # certified / not_certified
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    by: str
+    at: datetime = Field(default_factory=_now)
+    run_id: int  # the current run of that year when it was recorded
+    engine_outcome: str  # the engine's outcome in that run
+
+
+class Revocation(SQLModel, table=True):
+    """A granted certification ended: reviews of the fiscal year of ``date`` and later no longer
+    read it as held."""
+
+    __tablename__ = "certification_revocation"
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: str = Field(index=True)
+    policy: str
+    certification: str
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    by: str
+    date: date_type  # in effect from
+    fiscal_year: int  # the fiscal year of ``date``
+    at: datetime = Field(default_factory=_now)
+
+
+def add_missing_columns(conn: Connection, table) -> None:
+    """ALTER TABLE ... ADD COLUMN for each nullable column a database made earlier lacks."""
+    have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    for column in table.columns:
+        if column.name not in have:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}')
 
 
 def upgrade(conn: Connection) -> None:
@@ -72,6 +126,8 @@ def upgrade(conn: Connection) -> None:
     index is added. Once the index exists this is a single catalogue lookup."""
     for index in DecisionRow.__table__.indexes:  # (run, staff), added in issue 14
         conn.execute(CreateIndex(index, if_not_exists=True))
+    add_missing_columns(conn, ReviewRun.__table__)  # the ledger's columns, issue 15
+    add_missing_columns(conn, JudgementRow.__table__)
     if inspect(conn).has_index(ReviewRun.__tablename__, CURRENT_RUN_INDEX):
         return
     runs = conn.execute(select(ReviewRun.id, ReviewRun.policy, ReviewRun.fiscal_year, ReviewRun.finished_at)

@@ -28,7 +28,7 @@ def init_db(engine: Engine) -> None:
     then let each such module that has an ``upgrade(conn)`` bring an existing database up to date
     (new indexes, repairs). One transaction; on PostgreSQL concurrent init_db calls queue on an
     advisory lock, so that two commands starting at once do not both create a table or index."""
-    modules = [importlib.import_module("facts.tables")]
+    modules = [importlib.import_module("facts.tables"), importlib.import_module("facts.ledger")]
     try:
         modules.append(importlib.import_module("engine.tables"))
     except ModuleNotFoundError as exc:

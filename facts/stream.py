@@ -25,6 +25,8 @@ from facts.store import _LISTS, StaffFacts, YearFacts, _loads, _rebuild
 from facts.tables import FactRow
 from facts.errors import FactError, Problem
 
+ALL = sys.maxsize  # every stored fact_row id
+
 # (fact_row id, record type, data, source file, sheet, row)
 Raw = tuple[int, str, str, str, "str | None", int]
 
@@ -149,10 +151,10 @@ def _key(record_key: str, year_at: int, parts: int, data: str) -> tuple[int, str
     return _project_key(data)
 
 
-def roster(engine: Engine, fiscal_year: int) -> list[str]:
+def roster(engine: Engine, fiscal_year: int, upto: int = ALL) -> list[str]:
     with engine.connect() as conn:
         ids = conn.execute(select(FactRow.staff_id).where(
-            FactRow.record_type == "staff", FactRow.fiscal_year == fiscal_year)).scalars().all()
+            FactRow.record_type == "staff", FactRow.fiscal_year == fiscal_year, FactRow.id <= upto)).scalars().all()
     return sorted(set(ids))
 
 
@@ -165,6 +167,7 @@ class YearIndex:
     roster: list[str]
     participants: dict[tuple[int, str], set[str]]
     evaluations: dict[tuple[int, str], list[tuple[int, Any]]]  # (fact_row id, evaluation), read once
+    upto: int = sys.maxsize  # the facts as they stood: fact_row ids up to this one (a run's facts_upto)
 
 
 _SELECT = "id, record_type, data, source_file, source_sheet, source_row"
@@ -183,22 +186,23 @@ def _rows(conn, sql: str, params: tuple) -> list[tuple]:
         cur.close()
 
 
-def year_index(engine: Engine, fiscal_year: int) -> YearIndex:
-    on_roster = roster(engine, fiscal_year)
+def year_index(engine: Engine, fiscal_year: int, upto: int = ALL) -> YearIndex:
+    """The year's roster, participants and evaluations, as stored up to fact_row ``upto``."""
+    on_roster = roster(engine, fiscal_year, upto)
     participants: dict[tuple[int, str], set[str]] = {}
     evaluations: dict[tuple[int, str], list[tuple[int, Any]]] = {}
     unreadable: list[Raw] = []
     bad: list[Problem] = []
     with engine.connect() as conn:  # straight from the DB-API cursor: 340k rows for 100k staff
         for raw in _rows(conn, f"SELECT {_SELECT}, staff_id, record_key FROM fact_row WHERE record_type = ? "
-                               "AND fiscal_year <= ?", ("project", fiscal_year)):
+                               "AND fiscal_year <= ? AND id <= ?", ("project", fiscal_year, upto)):
             key = _key(raw[7], 1, 3, raw[2])
             if key is None:
                 unreadable.append(tuple(raw[:6]))
             else:
                 participants.setdefault(key, set()).add(raw[6])
         evaluation_rows = _rows(conn, f"SELECT {_SELECT}, record_key FROM fact_row WHERE record_type = ? "
-                                      "AND fiscal_year <= ?", ("evaluation", fiscal_year))
+                                      "AND fiscal_year <= ? AND id <= ?", ("evaluation", fiscal_year, upto))
         evaluation_rows.sort()  # by id: stored order (sorting here spares the database a sort on disk)
         for raw in evaluation_rows:
             key = _key(raw[6], 0, 6, raw[2])
@@ -214,7 +218,7 @@ def year_index(engine: Engine, fiscal_year: int) -> YearIndex:
         raise FactError(bad, summary=(
             f"登録済みの事実 {len(bad)} 件に使えない値があるため、{fiscal_year}年度の審査を行えません。"
             "次の記録の元の行を確かめ、正しい値で登録し直してください。"))
-    return YearIndex(fiscal_year, on_roster, participants, evaluations)
+    return YearIndex(fiscal_year, on_roster, participants, evaluations, upto)
 
 
 def chunk(engine: Engine, index: YearIndex, ids: list[str]) -> Chunk:
@@ -227,8 +231,8 @@ def chunk(engine: Engine, index: YearIndex, ids: list[str]) -> Chunk:
         # from the index
         rows = _rows(conn, f"SELECT {_SELECT}, staff_id, record_key FROM fact_row WHERE staff_id IN ({marks}) "
                            "AND fiscal_year <= ? AND record_type <> 'evaluation' "
-                           "AND (record_type <> 'staff' OR fiscal_year = ?) ORDER BY id",
-                     (*ids, fiscal_year, fiscal_year))
+                           "AND (record_type <> 'staff' OR fiscal_year = ?) AND id <= ? ORDER BY id",
+                     (*ids, fiscal_year, fiscal_year, index.upto))
     order = {s: i for i, s in enumerate(ids)}
     rows.sort(key=lambda r: order[r[6]])  # stable: by staff member in roster order, then id
     keys = {_key(r[7], 1, 3, r[2]) for r in rows if r[1] == "project"} - {None}

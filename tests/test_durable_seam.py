@@ -125,18 +125,23 @@ def test_durable_rules_crashes_on_a_joined_pattern_with_no_test_of_its_own():
     """Why the compiler gives every joined pattern a test of its own (``$ex id``): without one,
     durable_rules dies with SIGSEGV. In child processes, so that a crash fails a test, not pytest."""
     join = '{"$lt": {"y": {"b": "y"}}}'
-    # the crash reads memory it should not: 60 of 60 standalone runs died, one run inside the whole
-    # suite on a fresh clone did not; so: it dies in at least one of five runs
+    # the crash reads memory it should not, so whether a given run dies depends on the memory
+    # layout: through the seam it died 0 of 60 times in one build and 5 of 5 in another, straight
+    # into the C engine 60 of 60, and once 0 of 1 inside the whole suite. So: the unguarded pattern
+    # dies in at least one of five runs, through the seam or straight into C
     codes = []
     for _ in range(5):
+        codes.append(_child(RAW_JOIN.format(root=str(ROOT), x=f'[{{"t": "p"}}, {join}]')).returncode)
         codes.append(_child(RAW_C.format(x=f'[{{"t": "p"}}, {join}]')).returncode)
-        if codes[-1] == -11:
+        if -11 in codes:
             break
     assert -11 in codes, codes
-    raw_guarded = _child(RAW_C.format(x=f'[{{"t": "p"}}, {join}, {{"$ex": {{"id": 1}}}}]'))
-    assert raw_guarded.returncode == 0 and raw_guarded.stdout.strip() == "ok", raw_guarded.stderr
-    guarded = _child(RAW_JOIN.format(root=str(ROOT), x=f'[{{"t": "p"}}, {join}, {{"$ex": {{"id": 1}}}}]'))
-    assert guarded.returncode == 0 and guarded.stdout.strip() == "ok", guarded.stderr
+    # the guarded pattern, as the compiler writes it and the seam runs it (with actions), never
+    # dies. (Straight into C with no actions at all it may: 40 of 40 in the build of 2026-12-01,
+    # 0 in that of the session before; the engine never builds such a ruleset.)
+    for _ in range(5):
+        guarded = _child(RAW_JOIN.format(root=str(ROOT), x=f'[{{"t": "p"}}, {join}, {{"$ex": {{"id": 1}}}}]'))
+        assert guarded.returncode == 0 and guarded.stdout.strip() == "ok", guarded.stderr
 
 
 def test_durable_rules_crashes_on_some_shapes_of_two_joins_over_one_type():

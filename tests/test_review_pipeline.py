@@ -167,6 +167,16 @@ def test_a_review_killed_part_way_never_shows_a_half_set(population, tmp_path):
         stored = conn.execute(text("select count(*) from review_judgement where run_id = :r"), {"r": runs[1][0]}).scalar()
     assert 0 < stored < first.staff_count  # a half set exists, and is not what anyone reads
     assert _decisions(db) == before
+    # the next command finds the review gone and records its run as failed, in the ledger too
+    from click.testing import CliRunner
+    from cli import main
+
+    listed = CliRunner().invoke(main, ["--db", url, "runs"])
+    assert listed.exit_code == 0, listed.output
+    assert _runs(db)[1][1:] == ("failed", False) and "失敗" in listed.output
+    assert _decisions(db) == before
+    verified = CliRunner().invoke(main, ["--db", url, "audit", "verify"])
+    assert verified.exit_code == 0 and "台帳は完全です" in verified.output, verified.output
 
 
 def test_a_bad_worker_count_is_said_before_any_run_is_recorded(tmp_path, monkeypatch):

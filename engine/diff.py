@@ -1,0 +1,141 @@
+"""``diff RUN_A RUN_B``: who changed outcome between two runs, and why: a rule change or a fact
+change, naming the conditions whose result changed.
+
+For each staff member whose outcome for a certification differs, the pure judge answers the
+counterfactual: B's rules on A's facts. If that gives A's outcome, the rules did not make the
+difference: the facts did; if it gives B's outcome, the rule change did; otherwise both. When the
+two runs have the same rule file, it is a fact change without asking; when the staff member's
+facts are the same records in both (same fact rows, same earlier grants), a rule change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import orjson
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
+
+from facts.stream import ALL, year_index
+
+from . import pipeline
+from .compile import compile_policy
+from .errors import ReviewError
+from .replay import _grants_read
+from .rulebook import policy_from_content
+from .tables import JudgementRow, ReviewRun
+
+CAUSE_JA = {"rules": "ルールの変更", "facts": "事実の変更", "both": "ルールと事実の両方の変更",
+            "grants": "既認定（前年度までの判定・上書き・取消）の変更"}
+
+
+@dataclass
+class Change:
+    staff_id: str
+    certification: str
+    label: str
+    before: str | None
+    after: str | None
+    cause: str  # key of CAUSE_JA
+    conditions: list[tuple[str, bool]] = field(default_factory=list)  # (description, met in B)
+
+
+@dataclass
+class RunDiff:
+    a: ReviewRun
+    b: ReviewRun
+    changes: list[Change] = field(default_factory=list)
+    staff_only_a: list[str] = field(default_factory=list)
+    staff_only_b: list[str] = field(default_factory=list)
+    same: int = 0
+
+
+def _load_run(session: Session, run_id: int) -> ReviewRun:
+    run = session.get(ReviewRun, run_id)
+    if run is None:
+        raise ReviewError(f"審査 run {run_id} はありません（`nintei runs` で一覧を確かめてください）")
+    return run
+
+
+def diff_runs(db, run_a: int, run_b: int) -> RunDiff:
+    with Session(db) as session:
+        a, b = _load_run(session, run_a), _load_run(session, run_b)
+    if a.policy != b.policy:
+        raise ReviewError(f"審査 run {run_a}（{a.policy}）と run {run_b}（{b.policy}）は方針が異なるため比べられません")
+    docs_a, docs_b = _docs(db, a.id), _docs(db, b.id)
+    policy_b = policy_from_content(b.policy, b.rules_content)
+    texts = _texts(policy_b) | _texts(policy_from_content(a.policy, a.rules_content))
+    labels = {c.id: c.label.ja for c in policy_b.certifications}
+    out = RunDiff(a, b, staff_only_a=sorted(set(docs_a) - set(docs_b)), staff_only_b=sorted(set(docs_b) - set(docs_a)))
+    pending: list[Change] = []
+    for staff_id in [s for s in docs_b if s in docs_a]:
+        da, db_ = docs_a[staff_id], docs_b[staff_id]
+        oa, ob = da.get("o", {}), db_.get("o", {})
+        changed = [c for c in ob if oa.get(c) != ob.get(c)] + [c for c in oa if c not in ob]
+        if not changed:
+            out.same += 1
+            continue
+        for cert in changed:
+            change = Change(staff_id, cert, labels.get(cert, cert), oa.get(cert), ob.get(cert), "")
+            change.conditions = _conditions(da, db_, texts)
+            if a.rules_content == b.rules_content:
+                change.cause = "facts" if _inputs(da) != _inputs(db_) or a.fiscal_year != b.fiscal_year else "grants"
+            elif _inputs(da) == _inputs(db_) and a.fiscal_year == b.fiscal_year:
+                change.cause = "rules" if _grants(da) == _grants(db_) else "both"
+            else:
+                pending.append(change)
+            out.changes.append(change)
+    if pending:
+        _counterfactual(db, a, b, pending)
+    return out
+
+
+def _docs(db, run_id: int) -> dict[str, dict]:
+    with db.connect() as conn:
+        return {s: orjson.loads(d) for s, d in conn.execute(
+            sa_select(JudgementRow.staff_id, JudgementRow.data).where(JudgementRow.run_id == run_id)
+            .order_by(JudgementRow.id))}
+
+
+def _inputs(doc: dict) -> tuple:
+    """The records a judgement read: its roster row, base facts and the rows derived facts came from."""
+    return (doc.get("s"), tuple(sorted(r for _, r in doc.get("b", []))),
+            tuple(sorted(r for d in doc.get("d", []) for r in d[3])))
+
+
+def _grants(doc: dict) -> list:
+    return sorted((g[0], g[1]) for g in doc.get("g", []))
+
+
+def _texts(policy) -> dict[str, str]:
+    out: dict[str, str] = {}
+    roots = [c.condition for c in policy.certifications] + list(policy.conditions.values())
+    for root in roots:
+        for node in root.walk():
+            out.setdefault(node.id, node.text.ja)
+    return out
+
+
+def _met(doc: dict) -> set[str]:
+    return set(doc.get("m", [])) | {f[1] for f in doc.get("f", []) if f[0] == "leaf"}
+
+
+def _conditions(da: dict, db_: dict, texts: dict[str, str]) -> list[tuple[str, bool]]:
+    """Conditions met in one run and not the other (those the rule files describe)."""
+    ma, mb = _met(da), _met(db_)
+    return [(texts[n], n in mb) for n in sorted(ma ^ mb) if n in texts]
+
+
+def _counterfactual(db, a: ReviewRun, b: ReviewRun, pending: list[Change]) -> None:
+    """B's rules judged on A's facts (and A's grants) for the staff members concerned."""
+    compiled = compile_policy(policy_from_content(b.policy, b.rules_content), a.fiscal_year)
+    index = year_index(db, a.fiscal_year, a.facts_upto if a.facts_upto is not None else ALL)
+    wanted = {c.staff_id for c in pending}
+    index.roster = [s for s in index.roster if s in wanted]
+    grants = _grants_read(db, a)
+    result: dict[str, dict] = {}
+    for judged in pipeline.judged(compiled, grants, db, index, 500, 1):
+        for staff_id, outcomes, _ in judged:
+            result[staff_id] = outcomes
+    for c in pending:
+        mixed = result.get(c.staff_id, {}).get(c.certification)
+        c.cause = "facts" if mixed == c.before else "rules" if mixed == c.after else "both"
