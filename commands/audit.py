@@ -119,8 +119,8 @@ def replay_cmd(ctx: click.Context, run_id: int, workers: int | None) -> None:
     run = r.run
     click.echo(f"審査 run {run.id}（{run.policy} {run.fiscal_year}年度、{local_time(run.finished_at)} 実行、"
                f"実行者 {run.ran_by or '-'}）を台帳の記録から再判定しました。")
-    click.echo(f"  ルール: 記録された版 {run.rules_version[:12]}（現在のルールファイルではなく）; "
-               f"事実: 記録 #{run.facts_upto or 0} までの事実行; 判定したコード: {run.nintei_version or '不明'}"
+    click.echo(f"  ルール: 審査が記録した版 {run.rules_version[:12]}（今のルールファイルではなく）; "
+               f"事実: 審査開始時点の事実行（id {run.facts_upto or 0} まで）; 判定したコード: {run.nintei_version or '不明'}"
                f"{'' if run.nintei_version == r.code_now else f'（現在は {r.code_now}）'}")
     if r.parameters_differ:
         click.echo("  パラメータ: 記録されたルールから求めた値が、記録された値と異なります")

@@ -98,6 +98,40 @@ def open_db(ctx: click.Context):
     return engine
 
 
+def format_from_out(out: Path | None, by_suffix: dict[str, str], default: str) -> str:
+    """The output format an ``--out`` file's extension names (spec/cli.md), else ``default``."""
+    return by_suffix.get(out.suffix.lower(), default) if out is not None else default
+
+
+def check_out(ctx: click.Context, out: Path | None) -> None:
+    """An ``--out`` file is checked before any work: its folder must exist, and it must not be
+    the database file (spec/cli.md)."""
+    if out is None:
+        return
+    folder = out.expanduser().parent
+    if not folder.is_dir():
+        raise click.UsageError(f"--out {out}: フォルダ {folder} がありません", ctx)
+    if out.is_dir():
+        raise click.UsageError(f"--out {out}: フォルダです。ファイル名を指定してください", ctx)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from facts.db import DEFAULT_URL
+
+    given = ctx.find_object(Settings).db_url or os.environ.get("NINTEI_DB") or DEFAULT_URL
+    try:
+        url = make_url(given)
+    except ArgumentError:
+        return  # open_db says what is wrong with it
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        try:
+            same = Path(url.database).expanduser().resolve() == out.expanduser().resolve()
+        except OSError:
+            same = False
+        if same:
+            raise click.UsageError(f"--out {out}: データベースのファイルです。上書きしません", ctx)
+
+
 def _first_line(err: BaseException) -> str:
     text = str(err).strip()
     return text.splitlines()[0] if text else type(err).__name__

@@ -33,7 +33,7 @@ class DateType(click.ParamType):
 @fiscal_year_option
 @click.option("--certification", "-c", required=True, metavar="C", help="認定区分の id（例: dx_specialist）")
 @click.option("--outcome", required=True, type=click.Choice(["certified", "not_certified"]),
-              help="審査担当者の判断: certified（認定）/ not_certified（不認定）")
+              help="審査担当者の判断: certified（認定）/ not_certified（非認定）")
 @click.option("--reason", required=True, metavar="TEXT", help="理由（台帳に残ります）")
 @click.option("--by", default=None, metavar="NAME", help="判断した人（既定: ログイン名）")
 @db_option
@@ -41,7 +41,7 @@ class DateType(click.ParamType):
 def override_cmd(ctx: click.Context, staff_id: str, policy: str, fiscal_year: int, certification: str,
                  outcome: str, reason: str, by: str | None) -> None:
     """審査担当者の判断を、その年度の審査の判定の横に記録します（エンジンの判定は置き換えません）。
-    次年度以降の審査はこの判断を数えます（認定: 認定済みとして、不認定: 認定されなかったものとして）。"""
+    次年度以降の審査はこの判断を数えます（認定: 認定済みとして、非認定: 認定されなかったものとして）。"""
     from engine.people import OUTCOME_JA, override
 
     db = open_db(ctx)

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 
 import click
 
-from .common import db_option, fiscal_year_option, lang_option, open_db, policy_option
+from .common import check_out, db_option, fiscal_year_option, format_from_out, lang_option, open_db, policy_option
 from .importing import import_facts
 
 
@@ -122,9 +122,14 @@ def _write(text: str | Iterable[str], out: Path | None) -> None:
         for part in parts:
             click.echo(part, nl=False)
     else:
-        with out.open("w", encoding="utf-8") as f:
-            for part in parts:
-                f.write(part)
+        from engine.errors import NinteiError
+
+        try:
+            with out.open("w", encoding="utf-8") as f:
+                for part in parts:
+                    f.write(part)
+        except OSError as err:
+            raise NinteiError(f"{out} に書き出せません: {err.strerror or err}")
         click.echo(f"{out} に書き出しました。", err=True)
 
 
@@ -133,41 +138,63 @@ def _write(text: str | Iterable[str], out: Path | None) -> None:
 @policy_option
 @fiscal_year_option
 @click.option("--certification", "-c", metavar="CERT", help="この認定だけを説明する（例: dx_expert）")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="出力形式")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default=None,
+              help="出力形式（既定: text。--out の拡張子 .html / .json / .txt からも決まる）")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="標準出力ではなくこのファイルに書く（html は印刷できる A4 の1ページを判定ごとに）")
 @lang_option()
 @db_option
 @click.pass_context
 def explain_cmd(ctx: click.Context, staff_id: str, policy: str, fiscal_year: int,
-                certification: str | None, fmt: str, lang: str) -> None:
+                certification: str | None, fmt: str | None, out: Path | None, lang: str) -> None:
     """保存済みの審査結果を説明の木で示します: なぜ認定されたか、なぜ認定されなかったか。
+
+    --format html は、判定ごとに A4 1ページの印刷用ページ（外部の読み込みなし）を書きます:
+    職員、認定区分と結果、和暦の年度、規則ファイルの認定基準の引用、判定の内訳、根拠となった
+    記録（ファイル・シート・行）、審査の実行番号と規則バージョン。
 
     \b
     例:
       nintei explain A001 --policy moka --fiscal-year 令和7年度
       nintei explain A001 -p moka -y R7 --certification dx_expert --lang en
       nintei explain A001 -p moka -y 2025 --format json
+      nintei explain A001 -p moka -y 2025 --out A001.html
     """
     from engine import render
+    from engine.page import render_html
     from engine.review import current_run, stored_decisions
 
+    fmt = fmt or format_from_out(out, {".html": "html", ".htm": "html", ".json": "json"}, "text")
+    check_out(ctx, out)
     db = open_db(ctx)
     decisions = stored_decisions(db, policy, fiscal_year, staff_id=staff_id, certification=certification)
-    _warn_if_rules_changed(db, policy, fiscal_year)
+    run = current_run(db, policy, fiscal_year)  # the review that made these decisions
+    _warn_if_rules_changed(db, policy, fiscal_year, run)
     if fmt == "json":
-        run = current_run(db, policy, fiscal_year)  # the review that made these decisions
-        click.echo(render.explain_json(decisions, policy, fiscal_year, rules_version=run.rules_version,
-                                       run_id=run.id))
+        document = render.explain_json(decisions, policy, fiscal_year, rules_version=run.rules_version,
+                                       run_id=run.id) + "\n"
+    elif fmt == "html":
+        document = render_html(decisions, lang, run_id=run.id, rules_version=run.rules_version,
+                               reviewed_on=run.started_at, ledger_hash=_ledger_hash(db, run.id))
     else:
-        click.echo(render.render_text(decisions, lang), nl=False)
+        document = render.render_text(decisions, lang, run_id=run.id, rules_version=run.rules_version)
+    _write(document, out)
 
 
-def _warn_if_rules_changed(db, policy: str, fiscal_year: int) -> None:
+def _ledger_hash(db, run_id: int) -> str | None:
+    """The hash of the run's ledger entry (None: a run stored before the ledger)."""
+    from sqlmodel import Session, select
+
+    from facts.ledger import LedgerEntry
+
+    with Session(db) as session:
+        return session.exec(select(LedgerEntry.hash).where(LedgerEntry.kind == "run", LedgerEntry.ref == run_id)).first()
+
+
+def _warn_if_rules_changed(db, policy: str, fiscal_year: int, run) -> None:
     """The rule file on disk is not the one the stored decisions were judged with: say so."""
-    from engine.review import current_run
     from engine.rulebook import load_rulebook
 
-    run = current_run(db, policy, fiscal_year)
     try:
         now = load_rulebook().version(policy)
     except Exception:  # the policy's file is gone or broken: the stored rules are shown all the same

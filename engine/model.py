@@ -19,12 +19,25 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Shown(Frozen):
+    """A field of a record as a clerk reads it: its label and its value in words."""
+
+    label: str
+    label_en: str = ""
+    value: str
+    value_en: str = ""
+
+
 class Evidence(Frozen):
-    """A record that a condition looked at: its type, where it came from, its fields."""
+    """A record that a condition looked at: its type, where it came from, its fields (as stored,
+    and ``shown`` in words)."""
 
     record_type: str
-    source: str  # "file:row" or "file:sheet:row" or "review:<run>" for earlier grants
+    source: str  # "file:row" or "file:sheet:row" or "review-run-<run>:<decision>" for earlier grants
     fields: dict[str, Any] = Field(default_factory=dict)
+    label: str = ""  # the record type in words, e.g. 「プロジェクト参加」
+    label_en: str = ""
+    shown: list[Shown] = Field(default_factory=list)
     derived_from: list["Evidence"] = Field(default_factory=list)  # for derived facts
 
 
@@ -42,6 +55,17 @@ class Observation(Frozen):
     subject_en: str = ""  # the same in English, e.g. "FY2024 P-01"
     parameter: str | None = None  # the rule-file parameter that set the threshold
     parameter_since: int | None = None  # fiscal year from which that value applies
+    parameter_label: str = ""  # that parameter's label, e.g. 「報告会評価の基準点」
+    parameter_label_en: str = ""
+    # the value and the threshold in words where they are codes (「課長級」 for manager), and what
+    # the threshold is when it is no number of the rule file (「このリーダー年度」, 「審査年度」)
+    value_text: str = ""
+    value_text_en: str = ""
+    threshold_text: str = ""
+    threshold_text_en: str = ""
+    threshold_label: str = ""
+    threshold_label_en: str = ""
+    setting: bool = False  # a yes/no setting of the rule file (a flag), not a record's value
 
 
 class ExplanationNode(Frozen):
@@ -58,6 +82,19 @@ class ExplanationNode(Frozen):
     conditions: list["ExplanationNode"] = Field(default_factory=list)
 
 
+class ParameterValue(Frozen):
+    """A parameter of the rule file that the decision used: its value in force and the fiscal
+    year from which that value applies (None: from the first year of the policy)."""
+
+    name: str
+    label: str
+    label_en: str = ""
+    value: Any = None
+    value_text: str = ""  # the value in words where it holds codes (「課長級、部長級」)
+    value_text_en: str = ""
+    since: int | None = None
+
+
 class Decision(Frozen):
     policy: str
     fiscal_year: int
@@ -70,6 +107,7 @@ class Decision(Frozen):
     outcome: Outcome
     validity: Literal["permanent", "yearly"] = "permanent"
     explanation: ExplanationNode
+    parameters: list[ParameterValue] = Field(default_factory=list)
     # people's actions beside the engine's decision (spec/cli.md): the outcome stays the engine's
     override: dict[str, Any] | None = None  # outcome, reason, by, at
     revoked: dict[str, Any] | None = None  # reason, by, date

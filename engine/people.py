@@ -26,7 +26,7 @@ from .rulebook import load_rulebook
 from .runs import iso
 from .tables import DecisionRow, Override, ReviewRun, Revocation
 
-OUTCOME_JA = {"certified": "認定", "not_certified": "不認定", "held": "認定済み"}
+OUTCOME_JA = {"certified": "認定", "not_certified": "非認定", "held": "認定済（保持）"}  # as engine.render words them
 
 
 def override_body(o: Override) -> dict[str, Any]:

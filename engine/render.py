@@ -12,8 +12,8 @@ import json
 from datetime import date
 from typing import Any, Iterable, Iterator
 
-from engine import summary
-from engine.model import OUTCOMES, Decision, Evidence, ExplanationNode, Observation, ReviewResult
+from engine import summary, words
+from engine.model import OUTCOMES, Decision, Evidence, ExplanationNode, Observation, ParameterValue, ReviewResult
 from facts.dates import wareki_year
 
 MET, UNMET = "✔", "✘"
@@ -39,6 +39,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "derived_from": "由来",
         "parameter": "パラメータ {}",
         "since": "{}年度から",
+        "from_start": "当初から",
+        "table": "表 {} 行",
+        "parameters": "基準値",
+        "why": "認定の理由: {}",
+        "why_not": "認定されなかった理由: {}",
+        "run": "審査の実行番号",
+        "rules_version": "規則バージョン（sha256）",
+        "ledger_hash": "台帳ハッシュ",
         "yes": "はい",
         "no": "いいえ",
         "list_sep": "、",
@@ -58,6 +66,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "derived_from": "from",
         "parameter": "parameter {}",
         "since": "since FY{}",
+        "from_start": "from the start",
+        "table": "table of {} rows",
+        "parameters": "values in force",
+        "why": "granted because: {}",
+        "why_not": "not certified because: {}",
+        "run": "review run",
+        "rules_version": "rules version (sha256)",
+        "ledger_hash": "ledger hash",
         "yes": "yes",
         "no": "no",
         "list_sep": ", ",
@@ -140,29 +156,99 @@ def decision_label(decision: Decision, lang: str = "ja") -> str:
 # --- the explanation tree -----------------------------------------------------------------------
 
 
+def _paren(text: str, lang: str) -> str:
+    return f" ({text})" if lang == "en" else f"（{text}）"
+
+
+def _own(ja: str, en: str, lang: str) -> str:
+    """A text in that language only: no Japanese fallback where the English reads as stored."""
+    return en if lang == "en" else ja
+
+
+def _obs_value(obs: Observation, lang: str) -> str:
+    return _own(obs.value_text, obs.value_text_en, lang) or _fmt_value(obs.value, lang)
+
+
+def _obs_threshold(obs: Observation, lang: str) -> str:
+    text = _own(obs.threshold_text, obs.threshold_text_en, lang) or _fmt_value(obs.threshold, lang)
+    named = _label(obs.threshold_label, obs.threshold_label_en, lang)
+    return f"{named} {text}" if named else text
+
+
+def parameter_note(obs: Observation, lang: str = "ja") -> str:
+    """The parameter that set a threshold, by its label and the year its value took effect."""
+    if not obs.parameter:
+        return ""
+    text = _label(obs.parameter_label, obs.parameter_label_en, lang) or _w(lang, "parameter").format(obs.parameter)
+    if obs.parameter_since is not None:
+        text += ("、" if lang == "ja" else ", ") + _w(lang, "since").format(obs.parameter_since)
+    return text
+
+
 def observation_line(obs: Observation, lang: str = "ja") -> str:
-    """'報告会評価 3.20 ≥ 3.50 ✘ (0.30 不足)' / 'report score 3.20 >= 3.50 ✘ (short by 0.30)'."""
+    """'[2024年度 P24-03 …（リーダー）] 報告会評価 3.20 ≥ 3.50 ✘（0.30 不足）（報告会評価の基準点）';
+    a setting of the rule file as 「設定「…を求める」: いいえ ✔」."""
     lang = _lang(lang)
+    label = _label(obs.label, obs.label_en, lang)
+    if obs.setting:
+        line = (f"setting '{label}': {_obs_value(obs, lang)} {_mark(obs.met)}" if lang == "en"
+                else f"設定「{label}」: {_obs_value(obs, lang)} {_mark(obs.met)}")
+        if not obs.met:
+            line += _paren(f"this condition needs {_obs_threshold(obs, lang)}" if lang == "en"
+                           else f"この条件は {_obs_threshold(obs, lang)} のとき", lang)
+        return line
     parts: list[str] = []
     subject = obs.subject_en if lang == "en" and obs.subject_en else obs.subject
     if subject:
         parts.append(f"[{subject}]")
-    parts.append(_label(obs.label, obs.label_en, lang))
-    parts.append(_fmt_value(obs.value, lang))
+    parts.append(label)
+    parts.append(_obs_value(obs, lang))
     if obs.op:
         parts.append(_OPS[lang].get(obs.op, obs.op))
-        parts.append(_fmt_value(obs.threshold, lang))
+        parts.append(_obs_threshold(obs, lang))
     parts.append(_mark(obs.met))
     line = " ".join(parts)
     if not obs.met and obs.shortfall is not None and obs.value is not None:
-        line += f" ({_w(lang, 'short_by').format(_fmt_shortfall(obs))})"
+        line += _paren(_w(lang, "short_by").format(_fmt_shortfall(obs)), lang)
     if obs.parameter:
-        param = _w(lang, "parameter").format(obs.parameter)
-        if obs.parameter_since is not None:
-            sep = "、" if lang == "ja" else ", "
-            param += sep + _w(lang, "since").format(obs.parameter_since)
-        line += f" ({param})" if lang == "en" else f"（{param}）"
+        line += _paren(parameter_note(obs, lang), lang)
     return line
+
+
+def evidence_source(ev: Evidence, lang: str = "ja") -> str:
+    """Where a record came from: 'file:row' (or 'file:sheet:row'), an earlier review's decision,
+    or, for a derived fact, that it was computed from the records listed below it."""
+    if ev.source == "derived":
+        return "(computed from the records below)" if lang == "en" else "（下記の記録から算出）"
+    return words.review_run_source(ev.source, lang) or ev.source
+
+
+def evidence_fields(ev: Evidence, lang: str = "ja") -> str:
+    """A record's fields in words: 「年度: 2022；プロジェクト番号: P22-01；…」 (the stored
+    ``key=value`` form only for evidence stored before it had words)."""
+    if ev.shown:
+        sep = "; " if lang == "en" else "；"
+        return sep.join(f"{_label(f.label, f.label_en, lang)}: {_label(f.value, f.value_en, lang)}" for f in ev.shown)
+    return _fields_text(ev.fields, lang, {})
+
+
+def evidence_lines(ev: Evidence, lang: str = "ja", *, staff_id: str | None = None,
+                   depth: int = 0, derived: bool = False) -> list[str]:
+    """'根拠: プロジェクト.csv:12 プロジェクト参加 — 年度: 2022；役割: リーダー', derived facts with the
+    records they came from nested below ('由来: 評価.xlsx:評価:3 評価 — …').
+
+    ``staff_id`` is left out of a record stored without words when it is the decision's own.
+    """
+    lang = _lang(lang)
+    word = _w(lang, "derived_from" if derived else "evidence")
+    label = _label(ev.label, ev.label_en, lang) or ev.record_type
+    fields = evidence_fields(ev, lang) if ev.shown else _fields_text(ev.fields, lang, {"staff_id": staff_id})
+    head = (f"{evidence_source(ev, lang)} {label}" if ev.source != "derived"
+            else label + (" " if lang == "en" else "") + evidence_source(ev, lang))
+    lines = [f"{INDENT * depth}{word}: {head}" + (f" — {fields}" if fields else "")]
+    for child in ev.derived_from:
+        lines += evidence_lines(child, lang, staff_id=staff_id, depth=depth + 1, derived=True)
+    return lines
 
 
 def _fields_text(fields: dict[str, Any], lang: str, skip: dict[str, Any]) -> str:
@@ -174,20 +260,12 @@ def _fields_text(fields: dict[str, Any], lang: str, skip: dict[str, Any]) -> str
     return " ".join(shown)
 
 
-def evidence_lines(ev: Evidence, lang: str = "ja", *, staff_id: str | None = None,
-                   depth: int = 0, derived: bool = False) -> list[str]:
-    """'根拠: projects.csv:12 project project_id=P22-01 role=leader', derived facts nested below.
-
-    ``staff_id`` is left out of the field list when it is the decision's own staff member.
-    """
-    lang = _lang(lang)
-    word = _w(lang, "derived_from" if derived else "evidence")
-    skip = {"staff_id": staff_id} if staff_id else {}
-    text = " ".join(p for p in (ev.source, ev.record_type, _fields_text(ev.fields, lang, skip)) if p)
-    lines = [f"{INDENT * depth}{word}: {text}"]
-    for child in ev.derived_from:
-        lines += evidence_lines(child, lang, staff_id=staff_id, depth=depth + 1, derived=True)
-    return lines
+def shown_order(node: ExplanationNode) -> list[ExplanationNode]:
+    """A node's children as they are shown: where it is met by one of alternatives (``any``), the
+    alternatives met first, so that what was granted comes before what was not needed."""
+    if node.kind == "any" and node.met:
+        return sorted(node.conditions, key=lambda k: not k.met)
+    return list(node.conditions)
 
 
 def node_lines(node: ExplanationNode, lang: str = "ja", *, depth: int = 0,
@@ -197,8 +275,7 @@ def node_lines(node: ExplanationNode, lang: str = "ja", *, depth: int = 0,
     pad, inner = INDENT * depth, INDENT * (depth + 1)
     head = f"{pad}{_mark(node.met)} {_description(node, lang)}"
     if node.missing_records:
-        note = _w(lang, "records_missing")
-        head += f" ({note})" if lang == "en" else f"（{note}）"
+        head += _paren(_w(lang, "records_missing"), lang)
     if node.location:
         head += f" [{node.location}]"
     lines = [head]
@@ -207,15 +284,17 @@ def node_lines(node: ExplanationNode, lang: str = "ja", *, depth: int = 0,
     lines += [inner + observation_line(obs, lang) for obs in node.observations]
     for ev in node.evidence:
         lines += evidence_lines(ev, lang, staff_id=staff_id, depth=depth + 1)
-    for child in node.conditions:
+    for child in shown_order(node):
         lines += node_lines(child, lang, depth=depth + 1, staff_id=staff_id)
     return lines
 
 
 def decision_header(decision: Decision, lang: str = "ja") -> str:
-    """'A001 山田 太郎 — DXスペシャリスト — 認定 — 令和7年度 (2025年度)'."""
+    """'A001 山田 太郎（市民課） — DXスペシャリスト — 認定 — 令和7年度 (2025年度)'."""
     lang = _lang(lang)
     who = " ".join(p for p in (decision.staff_id, decision.staff_name) if p)
+    if decision.department:
+        who += _paren(decision.department, lang)
     return " — ".join((who, decision_label(decision, lang), outcome_word(decision.outcome, lang),
                        fiscal_year_text(decision.fiscal_year, lang)))
 
@@ -251,17 +330,68 @@ def outcome_cell(decision: Decision, lang: str = "ja") -> str:
     return word
 
 
+def reasons(decision: Decision, lang: str = "ja") -> str:
+    """Why, in one line: for a decision granted or held, the conditions that granted it; for one
+    not certified, what is lacking (engine/summary.py)."""
+    lang = _lang(lang)
+    root = decision.explanation
+    if decision.outcome == "not_certified":
+        return _w(lang, "why_not").format(decision_summary(decision, lang) or _description(root, lang))
+    met = [c for c in shown_order(root) if c.met] if root.kind == "any" else list(root.conditions)
+    if decision.outcome == "held":
+        met = [c for c in met if c.kind == "held"] or met
+    sep = "; " if lang == "en" else "；"
+    return _w(lang, "why").format(sep.join(_description(c, lang) for c in met) or _description(root, lang))
+
+
+def parameter_value_text(p: ParameterValue, lang: str = "ja") -> str:
+    """「報告会評価の基準点 3.50（2022年度から）」: a parameter's value in force and since when."""
+    lang = _lang(lang)
+    value = _own(p.value_text, p.value_text_en, lang) or (
+        _fmt_value(p.value, lang) if not isinstance(p.value, dict) else _w(lang, "table").format(len(p.value)))
+    since = _w(lang, "since").format(p.since) if p.since is not None else _w(lang, "from_start")
+    return f"{_label(p.label, p.label_en, lang)} {value}" + _paren(since, lang)
+
+
+def parameters_line(decision: Decision, lang: str = "ja") -> str:
+    if not decision.parameters:
+        return ""
+    sep = "; " if lang == "en" else "；"
+    return _w(lang, "parameters") + ": " + sep.join(parameter_value_text(p, lang) for p in decision.parameters)
+
+
+def run_line(run_id: int | None, rules_version: str | None, lang: str = "ja",
+             ledger_hash: str | None = None) -> str:
+    """「審査の実行番号 3；規則バージョン（sha256） 9f2c…」: which review made the decisions."""
+    lang = _lang(lang)
+    parts = []
+    if run_id is not None:
+        parts.append(f"{_w(lang, 'run')} {run_id}")
+    if rules_version:
+        parts.append(f"{_w(lang, 'rules_version')} {rules_version}")
+    if ledger_hash:
+        parts.append(f"{_w(lang, 'ledger_hash')} {ledger_hash}")
+    return ("; " if lang == "en" else "；").join(parts)
+
+
 def render_decision(decision: Decision, lang: str = "ja") -> str:
-    lines = [decision_header(decision, lang)]
-    lines += people_lines(decision, lang)
+    lines = [decision_header(decision, lang), *people_lines(decision, lang), INDENT + reasons(decision, lang)]
+    if decision.parameters:
+        lines.append(INDENT + parameters_line(decision, lang))
     lines += node_lines(decision.explanation, lang, depth=1, staff_id=decision.staff_id)
     return "\n".join(lines)
 
 
-def render_text(decisions: list[Decision], lang: str = "ja") -> str:
-    """The explanation trees of the decisions, for auditors, separated by blank lines."""
+def render_text(decisions: list[Decision], lang: str = "ja", *, run_id: int | None = None,
+                rules_version: str | None = None, ledger_hash: str | None = None) -> str:
+    """The explanation trees of the decisions, for auditors, separated by blank lines; the run
+    that made them and its rules version first, when given."""
     _lang(lang)
-    return "\n\n".join(render_decision(d, lang) for d in decisions) + ("\n" if decisions else "")
+    head = run_line(run_id, rules_version, lang, ledger_hash)
+    body = "\n\n".join(render_decision(d, lang) for d in decisions)
+    if head and decisions:
+        body = head + "\n\n" + body
+    return body + ("\n" if decisions else "")
 
 
 # --- tables and CSV -----------------------------------------------------------------------------

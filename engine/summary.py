@@ -153,7 +153,10 @@ def _observed_gap(obs: Observation, lang: str, *, with_subject: bool) -> Gap:
         return Gap(missing or f"{label} {w['no_value']}", missing=True, subject=base if with_subject else "")
     if _no_record(obs):
         return Gap(f"{label}{w['subject_sep']}{base}" if base else label)
-    text = f"{label} {_fmt(obs.value)} {_NEGATED.get(obs.op, '≠')} {_fmt(obs.threshold)}"
+    value = (obs.value_text_en if lang == "en" else obs.value_text) or _fmt(obs.value)
+    threshold = (obs.threshold_text_en if lang == "en" else obs.threshold_text) or _fmt(obs.threshold)
+    named = _text(obs.threshold_label, obs.threshold_label_en, lang)
+    text = f"{label} {value} {_NEGATED.get(obs.op, '≠')} {named + ' ' if named else ''}{threshold}"
     if obs.shortfall is not None:
         text += w["short_by"].format(_fmt_shortfall(obs))
     return Gap(text, subject=base if with_subject else "", figure=True)

@@ -5,6 +5,11 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q -e '.[test]'
+# tests/test_explain_html.py prints explain's HTML in a real headless Chromium (Debian's), with a
+# Japanese font so that the page it prints is readable
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+command -v chromium >/dev/null || ($SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium)
+fc-list :lang=ja 2>/dev/null | grep -q . || ($SUDO apt-get update -qq && $SUDO apt-get install -y -qq fonts-ipafont-gothic)
 set +e
 .venv/bin/python -m pytest -q "$@"
 rc=$?

@@ -87,7 +87,7 @@ def test_japanese_text_of_a_certified_decision(certified):
 def test_children_are_indented_below_their_parent(certified):
     lines = render.render_text([certified]).splitlines()
     root = next(l for l in lines if "認定基準" in l)
-    child = next(l for l in lines if "リーダーとして参加" in l)
+    child = next(l for l in lines if "リーダーとして参加" in l and l.lstrip().startswith(("✔", "✘")))
     indent = lambda line: len(line) - len(line.lstrip())
     assert indent(child) > indent(root) > 0
 
@@ -96,7 +96,7 @@ def test_japanese_text_says_why_not(not_certified):
     text = render.render_text([not_certified])
     assert "非認定" in text.splitlines()[0]
     assert "✘ 報告会で一定以上の評価" in text
-    assert "[2025年度 P25-02] 報告会評価 3.20 ≥ 3.50 ✘ (0.30 不足)" in text
+    assert "[2025年度 P25-02] 報告会評価 3.20 ≥ 3.50 ✘（0.30 不足）" in text
     assert "メンバー評価 記録なし ≥ 3.00 ✘" in text
     assert "記録不足" in text
 
@@ -200,5 +200,5 @@ def test_english_explanation_describes_the_records_in_english(tmp_path):
     result = run_review(db, "oyama", 2025)
     d = next(x for x in result.decisions if x.staff_id == "12002" and x.certification == "skill_standard")
     text = render_text([d], "en")
-    assert "[FY2025 IT (it) level c] level c ≥ b ✘" in text
+    assert "[FY2025 IT level c] level c ≥ b ✘" in text
     assert "年度 " not in text.split("\n", 1)[1]  # the first line names the year both ways

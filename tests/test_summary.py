@@ -81,24 +81,24 @@ def test_never_led_a_project_is_not_met_with_the_no_record_wording(csv_rows):
 def test_records_missing_is_said_apart_and_names_what_is_missing(csv_rows):
     # 11012: P23-04 has no technical-perspective score, so no report score can be computed
     assert csv_rows["ja"][("11012", "dx_advisor")] == (
-        "記録不足: 2023年度 P23-04 窓口キャッシュレス決済の導入検討 （メンバー）: 技術的観点の評価なし")
+        "記録不足: 2023年度 P23-04 窓口キャッシュレス決済の導入検討（メンバー）: 技術的観点の評価なし")
     # 11019: P24-05 has no post-project score from its members
     assert csv_rows["ja"][("11019", "dx_expert")] == (
-        "記録不足: 2024年度 P24-05 庁内データ連携基盤の検討 （リーダー）: メンバーからの評価なし")
+        "記録不足: 2024年度 P24-05 庁内データ連携基盤の検討（リーダー）: メンバーからの評価なし")
 
 
 def test_records_missing_beside_a_low_score_as_alternatives(csv_rows):
     # 11013: P23-04 (records missing) or P25-05 (3.40, 0.10 short) could each have made an advisor
     s = csv_rows["ja"][("11013", "dx_advisor")]
     assert s.startswith("いずれか: 記録不足: 2023年度 P23-04")
-    assert " ／ 2025年度 P25-05 介護認定事務のペーパーレス化 （メンバー）: 報告会評価 3.40 < 3.50（0.10 不足）" in s
+    assert " ／ 2025年度 P25-05 介護認定事務のペーパーレス化（メンバー）: 報告会評価 3.40 < 3.50（0.10 不足）" in s
 
 
 def test_advisor_standing_missing_only_through_an_incomplete_record(csv_rows):
     # 11007 led P24-04 with good scores; only P23-04 (no technical score) could have come first
     s = csv_rows["ja"][("11007", "dx_expert")]
-    assert s.startswith("2024年度 P24-04 RPAによる税務事務の効率化 （リーダー）: いずれか（")
-    assert "記録不足: 2023年度 P23-04 窓口キャッシュレス決済の導入検討 （メンバー）: 技術的観点の評価なし" in s
+    assert s.startswith("2024年度 P24-04 RPAによる税務事務の効率化（リーダー）: いずれか（")
+    assert "記録不足: 2023年度 P23-04 窓口キャッシュレス決済の導入検討（メンバー）: 技術的観点の評価なし" in s
     assert "報告会評価 3.67" not in s and "メンバー評価 3.80" not in s  # met, not gaps
 
 

@@ -11,7 +11,6 @@ from ..errors import ReviewError
 from ..model import ExplanationNode, Observation
 from ..rulefile import BindingRef, Node, ParamRef, ReviewYear, Test
 from ..rulefile import COMPARE as _CMP
-from .evidence import evidence
 
 
 class Candidates:
@@ -49,11 +48,11 @@ class Candidates:
             children.append(ExplanationNode(
                 id=f"{node.id}@{cand.id}", kind="candidate", met=ok, description=self.subject(cand),
                 description_en=self.subject(cand, "en"), observations=obs, missing_records=missing,
-                evidence=[evidence(cand)] if ok else [], conditions=[inner]))
+                evidence=[self.cite(cand)] if ok else [], conditions=[inner]))
         if met != any(c.met for c in children):
             raise ReviewError(f"internal: {node.id}: durable_rules decided met={met}, "
                               f"{sum(c.met for c in children)} of {len(children)} candidates shown met")
-        ev = [evidence(self.by_id[fid]) for f in fired[:1] for _, fid in sorted(f.facts.items())]
+        ev = [self.cite(self.by_id[fid]) for f in fired[:1] for _, fid in sorted(f.facts.items())]
         return ExplanationNode(met=met, evidence=ev, conditions=children, **common,
                                missing_records=not met and any(c.missing_records for c in children))
 

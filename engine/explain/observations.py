@@ -5,20 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import words
 from ..derive import Fact
 from ..model import Observation
 from ..rulefile import BindingRef, Node, ParamRef, ReviewYear, Test
 from ..rulefile import SYMBOLS as _SYM
-
-VALUE_EN = {"support_team": "support team", "nominee": "nominee", "dx_promoter": "DX promoter",
-            "dx_leader": "DX leader", "digital_promoter": "digital promoter", "self_study": "self-study",
-            "ojt_instructor": "OJT instructor", "system_training_instructor": "system-training instructor",
-            "tool_instructor": "tool instructor", "assessment": "assessment", "training": "training"}
-VALUE_JA = {"leader": "リーダー", "member": "メンバー", "policy": "政策的観点", "leadership": "リーダーシップ",
-            "technical": "技術的観点", "support_team": "情報化推進サポートチーム", "nominee": "推薦候補",
-            "dx_promoter": "DX推進員", "dx_leader": "DX推進リーダー", "digital_promoter": "デジタル推進員",
-            "self_study": "自学", "ojt_instructor": "OJT講師", "system_training_instructor": "システム研修講師",
-            "tool_instructor": "ツール講師", "assessment": "スキル評価", "training": "研修修了"}
+from .evidence import label_of
 
 
 class Observations:
@@ -39,12 +31,11 @@ class Observations:
                 if t.op in ("eq", "ne", "in", "not_in") and not isinstance(t.operand, BindingRef) \
                         and not self._passes(t, f, None):
                     x = self._operand(t, None)
+                    v = f.fields.get(t.field)
                     out.append(Observation(label=fdefs[t.field].ja, label_en=fdefs[t.field].en,
-                                           value=_show(f.fields.get(t.field)), op=_SYM[t.op], threshold=_show(x),
+                                           value=_show(v), op=_SYM[t.op], threshold=_show(x),
                                            met=False, subject=self.subject(f), subject_en=self.subject(f, "en"),
-                                           parameter=t.operand.name if isinstance(t.operand, ParamRef) else None,
-                                           parameter_since=self.c.since.get(t.operand.name)
-                                           if isinstance(t.operand, ParamRef) else None))
+                                           **self.in_words(node.fact, t, v, x)))
                     break
         return out
 
@@ -63,11 +54,8 @@ class Observations:
             if not ok and v is not None and x is not None and t.op in ("gte", "gt") and fdef.type == "score":
                 short = round(float(x) - float(v), 4)
             label_ja, label_en = fdef.ja, fdef.en
-            if isinstance(t.operand, BindingRef):
-                label_ja += f"（{t.operand.binding}.{t.operand.field} と比較）"
-                label_en += f" (against {t.operand.binding}.{t.operand.field})"
             if v is None and f.notes.get("missing_perspectives") and t.field == "report_score":
-                miss = "・".join(VALUE_JA.get(q, q) for q in f.notes["missing_perspectives"])
+                miss = "・".join(words.coded("perspective", q) or q for q in f.notes["missing_perspectives"])
                 subject += f"（{miss}の評価なし）"
                 subject_en += f" (no {', '.join(f.notes['missing_perspectives'])} scores)"
             if t.field == "member_score":
@@ -80,50 +68,88 @@ class Observations:
                     subject_en += f" (scores from non-members left out: {rows})"
             out.append(Observation(label=label_ja, label_en=label_en, value=v, op=_SYM[t.op], threshold=x,
                                    met=ok, shortfall=short, subject=subject, subject_en=subject_en,
-                                   parameter=t.operand.name if isinstance(t.operand, ParamRef) else None,
-                                   parameter_since=self.c.since.get(t.operand.name) if isinstance(t.operand, ParamRef) else None))
+                                   **self.in_words(node.fact, t, v, x)))
         return out
+
+    def in_words(self, fact_type: str, t: Test, value: Any, threshold: Any) -> dict[str, Any]:
+        """An observation's parameter by its label, its coded values in words, and what its
+        threshold is when no number of the rule file sets it (「このリーダー年度」, 「審査年度」)."""
+        out: dict[str, Any] = {}
+        if isinstance(t.operand, ParamRef):
+            out.update(self.parameter_words(t.operand.name))
+        elif isinstance(t.operand, BindingRef):
+            field = self.types[fact_type].fields.get(t.operand.field)
+            who = words.coded("project_role", t.operand.binding) or t.operand.binding
+            who_en = words.coded("project_role", t.operand.binding, "en") or t.operand.binding
+            out.update(threshold_label=f"この{who}{field.ja if field else t.operand.field}",
+                       threshold_label_en=f"this {who_en} {field.en if field else t.operand.field}")
+        elif isinstance(t.operand, ReviewYear):
+            out.update(threshold_label="審査年度", threshold_label_en="the review year")
+        for key, v in (("value", value), ("threshold", threshold)):
+            ja, en = self.value_words(fact_type, t.field, v, "ja"), self.value_words(fact_type, t.field, v, "en")
+            if ja is not None:
+                out[f"{key}_text"], out[f"{key}_text_en"] = ja, en or ""
+        return out
+
+    def parameter_words(self, name: str) -> dict[str, Any]:
+        label = self.c.policy.parameters[name].label
+        return dict(parameter=name, parameter_since=self.c.since.get(name), parameter_label=label.ja,
+                    parameter_label_en=label.en or label.ja)
+
+    def value_words(self, fact_type: str, field: str, value: Any, lang: str) -> str | None:
+        """A compared value in words where it is a code or a yes/no (None: shown as it is)."""
+        if isinstance(value, (list, tuple)):
+            items = [self.value_words(fact_type, field, v, lang) for v in value]
+            if all(i is None for i in items):
+                return None
+            blank = "(blank)" if lang == "en" else "（空欄）"
+            texts = [blank if v is None else (i if i is not None else str(v)) for v, i in zip(value, items)]
+            return ("[" + ", ".join(texts) + "]") if lang == "en" else "［" + "、".join(texts) + "］"
+        if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+            return None
+        if isinstance(value, bool):
+            return ("yes" if value else "no") if lang == "en" else ("はい" if value else "いいえ")
+        text = label_of(fact_type, field, value, self.c.policy, lang, self.types.get(fact_type))
+        return None if text == str(value) else text
 
     def subject(self, f: Fact, lang: str = "ja") -> str:
         """Which fact an observation is about, in words: year, project, course or skill (by its
-        catalogue name), level, role."""
+        catalogue name), level, role: 「2024年度 P24-02 道路損傷通報のLINE受付（リーダー）」."""
         policy, fl, en = self.c.policy, f.fields, lang == "en"
-        values = VALUE_EN if en else VALUE_JA
-        paren = (lambda x: f"({x})") if en else (lambda x: f"（{x}）")
+        declared = self.types.get(f.type)
+        paren = (lambda x: f" ({x})") if en else (lambda x: f"（{x}）")
+        word = lambda key: label_of(f.type, key, fl[key], policy, lang, declared)  # noqa: E731
         parts = []
         if fl.get("fiscal_year") is not None:
             parts.append(f"FY{fl['fiscal_year']}" if en else f"{fl['fiscal_year']}年度")
         for key in ("project_id", "project_name", "name", "qualification", "certification"):
             if fl.get(key):
-                parts.append(str(fl[key]))
+                parts.append(word(key))
         if fl.get("course"):
             label = policy.label("course", fl["course"], lang)
             parts.append(f"'{label}'" if en else f"「{label}」")
             if fl.get("course_name") and fl["course_name"] not in (label, policy.label("course", fl["course"])):
-                parts.append(paren(("recorded as: " if en else "記録: ") + fl["course_name"]))
+                parts[-1] += paren(("recorded as: " if en else "記録: ") + fl["course_name"])
         if fl.get("skill"):
-            label = policy.label("skill", fl["skill"], lang)
-            parts.append(label + ((" " if en else "") + paren(fl["skill"]) if label != fl["skill"] else ""))
+            parts.append(policy.label("skill", fl["skill"], lang))
         if fl.get("level") is not None:
-            parts.append(f"level {fl['level']}" if en else f"レベル {fl['level']}{self.level_label(fl['level'])}")
+            parts.append(f"level {word('level')}" if en else f"レベル {word('level')}")
+        text = " ".join(parts)
         for key in ("kind", "role", "via"):
             if fl.get(key):
-                parts.append(paren(values.get(fl[key], fl[key])))
+                text += paren(word(key))
         if fl.get("nominated_for"):
-            parts.append(("nominated for: " if en else "推薦区分: ") + values.get(fl["nominated_for"], fl["nominated_for"]))
-        return " ".join(parts)
+            text += paren(("nominated for: " if en else "推薦区分: ") + word("nominated_for"))
+        return text.strip()
 
-    def value_ja(self, field: str, value: Any) -> str:
-        """A literal as a reader knows it: a catalogue's Japanese name, a role's Japanese word."""
+    def literal(self, fact_type: str, field: str, value: Any, lang: str = "ja") -> str:
+        """A literal of a rule as a reader knows it: a course or skill by its catalogue name in
+        quotes, a certification by its label, a code by its word, true as はい."""
         if field in ("course", "skill"):
-            return f"「{self.c.policy.label(field, value)}」"
-        return VALUE_JA.get(str(value), str(value))
-
-    def level_label(self, level: Any) -> str:
-        for scale in self.c.policy.scales.values():
-            if str(level) in scale.labels:
-                return f"（{scale.labels[str(level)]}）"
-        return ""
+            label = self.c.policy.label(field, value, lang)
+            return f"'{label}'" if lang == "en" else f"「{label}」"
+        text = self.value_words(fact_type, field, value, lang)
+        return str(value) if text is None else text
 
 
 def _best_bound(bound: list[Fact] | None, t: Test) -> Fact | None:

@@ -3,11 +3,14 @@ fired in durable_rules. Each node's verdict is durable_rules'; the comparisons s
 with it, or the review stops with an internal error."""
 from __future__ import annotations
 
+from typing import Any
+
+from .. import words
 from ..compile import Compiled, Firings, resolve
 from ..derive import Fact
 from ..errors import ReviewError
 from ..facttypes import FactType
-from ..model import Decision, ExplanationNode, Observation
+from ..model import Decision, Evidence, ExplanationNode, Observation, ParameterValue
 from ..rulefile import BindingRef, CertificationDef, Node, ParamRef, ReviewYear
 from ..rulefile import SYMBOLS as _SYM
 from .candidates import Candidates
@@ -45,11 +48,34 @@ class Explainer(Candidates, Observations):
         )
         return Decision(policy=self.c.policy.id, fiscal_year=self.c.fiscal_year, staff_id=staff.staff_id,
                         staff_name=staff.name, department=staff.department or "", certification=cert.id, label=cert.label.ja,
-                        label_en=cert.label.en, outcome=outcome, validity=cert.validity, explanation=root)
+                        label_en=cert.label.en, outcome=outcome, validity=cert.validity, explanation=root,
+                        parameters=self.parameters_used(root))
+
+    def cite(self, fact: Fact) -> Evidence:
+        """A fact as evidence, its fields in words (this policy's labels and catalogues)."""
+        return evidence(fact, self.c.policy, self.types)
+
+    def parameters_used(self, root: ExplanationNode) -> list[ParameterValue]:
+        """The rule file's parameters the explanation compared against, with the value in force
+        and the fiscal year it took effect, in the order of the rule file."""
+        used: set[str] = set()
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            used.update(o.parameter for o in node.observations if o.parameter)
+            stack.extend(node.conditions)
+        out = []
+        for name, p in self.c.policy.parameters.items():
+            if name in used:
+                value = self.c.values[name]
+                out.append(ParameterValue(name=name, label=p.label.ja, label_en=p.label.en or p.label.ja,
+                                          value=value, value_text=_param_words(p.type, value, "ja"),
+                                          value_text_en=_param_words(p.type, value, "en"), since=self.c.since.get(name)))
+        return out
 
     def held_node(self, cert: CertificationDef) -> ExplanationNode:
         fired = self.firings.of(cert.id, "held")
-        ev = [evidence(self.by_id[fid]) for f in fired for fid in f.facts.values()]
+        ev = [self.cite(self.by_id[fid]) for f in fired for fid in f.facts.values()]
         return ExplanationNode(
             id=f"{cert.id}#held", kind="held", met=bool(fired), evidence=ev,
             description=f"{self.c.fiscal_year}年度より前の年度に{cert.label.ja}に認定されている（認定の有効期間: 無期限）",
@@ -71,8 +97,8 @@ class Explainer(Candidates, Observations):
             value = self.c.values[node.flag.name]
             param = self.c.policy.parameters[node.flag.name]
             obs = Observation(label=param.label.ja, label_en=param.label.en, value=value, op="=",
-                              threshold=node.flag_is, met=value == node.flag_is, subject="パラメータ", subject_en="parameter",
-                              parameter=node.flag.name, parameter_since=self.c.since.get(node.flag.name))
+                              threshold=node.flag_is, met=value == node.flag_is, setting=True,
+                              **self.parameter_words(node.flag.name))
             return ExplanationNode(met=node.id in self.firings.met, observations=[obs], **common)
         if node.kind == "at_least" and node.fact is None:
             kids = [self.node(c) for c in node.children]
@@ -80,8 +106,7 @@ class Explainer(Candidates, Observations):
             got = sum(k.met for k in kids)
             obs = Observation(label="満たした条件の数", label_en="conditions met", value=got, op="≥", threshold=need,
                               met=got >= need, shortfall=None if got >= need else need - got,
-                              parameter=node.count.name if isinstance(node.count, ParamRef) else None,
-                              parameter_since=self.c.since.get(node.count.name) if isinstance(node.count, ParamRef) else None)
+                              **(self.parameter_words(node.count.name) if isinstance(node.count, ParamRef) else {}))
             met = node.id in self.firings.met
             if met != (got >= need):
                 raise ReviewError(f"internal: {node.id}: durable_rules decided met={met}, {got} of {need} conditions shown met")
@@ -132,7 +157,7 @@ class Explainer(Candidates, Observations):
             for name, fid in sorted(f.facts.items()):
                 if fid not in seen:
                     seen.add(fid)
-                    ev.append(evidence(self.by_id[fid]))
+                    ev.append(self.cite(self.by_id[fid]))
         cands = self.candidates(node)
         obs = [o for f in cands for o in self.observe(node, f, bound)]
         missing = False
@@ -144,11 +169,12 @@ class Explainer(Candidates, Observations):
         if not cands:  # nothing of what it asks: not met, not "records missing" (policies.md)
             obs = self.near_misses(node)
             if not obs:
-                sought = "、".join(f"{ftype.fields[t.field].ja} {_SYM[t.op]} {self.value_ja(t.field, t.operand)}"
-                                   for t in node.where if t.op in ("eq", "ne") and not isinstance(
-                                       t.operand, (ParamRef, BindingRef, ReviewYear)))
-                sought_en = ", ".join(f"{ftype.fields[t.field].en} {_SYM[t.op]} {t.operand}" for t in node.where
-                                      if t.op in ("eq", "ne") and not isinstance(t.operand, (ParamRef, BindingRef, ReviewYear)))
+                literal = [t for t in node.where if t.op in ("eq", "ne") and not isinstance(
+                    t.operand, (ParamRef, BindingRef, ReviewYear))]
+                sought = "、".join(f"{ftype.fields[t.field].ja} {_SYM[t.op]} {self.literal(node.fact, t.field, t.operand)}"
+                                   for t in literal)
+                sought_en = ", ".join(f"{ftype.fields[t.field].en} {_SYM[t.op]} "
+                                      f"{self.literal(node.fact, t.field, t.operand, 'en')}" for t in literal)
                 obs = [Observation(label=ftype.ja, label_en=ftype.en, value=None,
                                    subject="該当する記録なし" + (f"（{sought}）" if sought else ""),
                                    subject_en="no such record" + (f" ({sought_en})" if sought_en else ""))]
@@ -172,11 +198,10 @@ class Explainer(Candidates, Observations):
                                shortfall=None if run >= need else need - run,
                                subject="、".join(f"{y}年度" for y in sorted(each)) or "該当する年度なし",
                                subject_en=", ".join(f"FY{y}" for y in sorted(each)) or "no such year",
-                               parameter=node.count.name if isinstance(node.count, ParamRef) else None,
-                               parameter_since=self.c.since.get(node.count.name) if isinstance(node.count, ParamRef) else None))
+                               **(self.parameter_words(node.count.name) if isinstance(node.count, ParamRef) else {})))
         ev = []
         for f in self.firings.of(node.id, "leaf")[:1]:
-            ev = [evidence(self.by_id[fid]) for _, fid in sorted(f.facts.items())]
+            ev = [self.cite(self.by_id[fid]) for _, fid in sorted(f.facts.items())]
         if (run >= need) != met:
             raise ReviewError(f"internal: {node.id}: durable_rules decided met={met} but the run found is {run} of {need}")
         missing = not met and any(self.incomplete(node, f, None) for f in cands)
@@ -189,6 +214,21 @@ class Explainer(Candidates, Observations):
         if shown != out.met:
             raise ReviewError(f"internal: {node.id}: durable_rules decided met={out.met}, "
                               f"the values shown say {shown}")
+
+
+def _param_words(ptype: str, value: Any, lang: str) -> str:
+    """A parameter's value in words where it holds codes: list[grade] [manager, executive] ->
+    「課長級、部長級」; a yes/no as はい / いいえ; "" when it reads as it is."""
+    en = lang == "en"
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if en else ("はい" if value else "いいえ")
+    domain = ptype[5:-1] if ptype.startswith("list[") and ptype.endswith("]") else None
+    if domain is None or not isinstance(value, (list, tuple)):
+        return ""
+    named = [words.coded(domain, v, lang) for v in value]
+    if all(n is None for n in named):
+        return ""
+    return (", " if en else "、").join(n if n is not None else str(v) for v, n in zip(value, named))
 
 
 def _longest(years: list[int], consecutive: bool) -> int:
