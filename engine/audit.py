@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from facts import ledger
 from facts.db import init_db
 from facts.ledger import GENESIS, LedgerEntry
+from facts.tables import FactCorrection, FactRow, ImportBatch
 
 from . import people, runs
 from .review import judgement_hash
@@ -44,6 +45,7 @@ class Verification:
     problems: list[Problem] = field(default_factory=list)
     runs_checked: int = 0
     decisions_checked: int = 0
+    facts_checked: int = 0
 
     @property
     def intact(self) -> bool:
@@ -74,6 +76,8 @@ def verify(db, run_id: int | None = None) -> Verification:
         _unattested(table_runs, run_entries, run_id, out)
         _statuses(table_runs, entries, run_entries, out)
         _people(session, entries, out)
+        if run_id is None:
+            _facts(session, entries, out)
     out.problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
     return out
 
@@ -231,3 +235,94 @@ def _people(session: Session, entries: list[LedgerEntry], out: Verification) -> 
 def _short(value) -> str:
     text = value if isinstance(value, str) else orjson.dumps(value).decode()
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def import_body(batch, rows: int, head: str) -> dict:
+    """What an import's ledger entry attests: the batch (files, counts) and its rows' chain."""
+    return {"import": batch.id, "started_at": runs.iso(batch.started_at), "files": orjson.loads(batch.files),
+            "counts": orjson.loads(batch.counts), "rows": rows, "head": head}
+
+
+def correction_body(import_id: int, corrections: list) -> dict:
+    """What a correction entry attests: each earlier row and the row replacing it, why, who, when."""
+    return {"import": import_id, "corrections": [
+        {"id": c.id, "old_row": c.old_row, "new_row": c.new_row, "reason": c.reason, "by": c.by, "at": runs.iso(c.at)}
+        for c in sorted(corrections, key=lambda c: c.id)]}
+
+
+def _facts(session: Session, entries: list[LedgerEntry], out: Verification) -> None:
+    """Every fact row in the chain of the import that stored it; every replacement a correction's."""
+    imports = {e.ref: e for e in entries if e.kind == "import"}
+    batches = {b.id: b for b in session.exec(select(ImportBatch)).all()}
+    chains: dict[int | None, tuple[int, str]] = {}
+    unattested: dict[int | None, list] = {}
+    replaced: dict[int, int] = {}
+    conn = session.connection()
+    rows = conn.execute(sa_select(FactRow.id, FactRow.import_id, FactRow.record_type, FactRow.staff_id,
+                                  FactRow.fiscal_year, FactRow.data, FactRow.source_file, FactRow.source_sheet,
+                                  FactRow.source_row, FactRow.hash, FactRow.replaced_by)
+                        .order_by(FactRow.import_id, FactRow.id))
+    for rid, batch, rtype, staff, year, data, file, sheet, row, stored, replaced_by in rows:
+        out.facts_checked += 1
+        if replaced_by is not None:
+            replaced[rid] = replaced_by
+        entry = imports.get(batch)
+        if entry is None:
+            unattested.setdefault(batch, []).append((rid, _where(file, sheet, row)))
+            continue
+        count, prev = chains.get(batch, (0, ledger.chain_start("import", batch)))
+        if ledger.fact_hash(prev, rtype, staff, year, data, file, sheet, row) != stored:
+            out.problems.append(Problem(entry.seq, f"台帳 #{entry.seq}（取込 {batch}）: 事実行 id {rid}"
+                                                   f"（{_where(file, sheet, row)}）が検証できません（改変されたか、"
+                                                   "取込の中でその前の行が削除されています）"))
+        chains[batch] = (count + 1, stored or prev)
+    for batch, e in imports.items():
+        recorded = orjson.loads(e.body)
+        count, head = chains.get(batch, (0, ledger.chain_start("import", batch)))
+        b = batches.get(batch)
+        if b is None:
+            out.problems.append(Problem(e.seq, f"台帳 #{e.seq}（取込 {batch}）: import_batch の行がありません（削除されています）"))
+            continue
+        now = import_body(b, count, head)
+        for key in sorted(set(now) | set(recorded)):
+            if now.get(key) != recorded.get(key):
+                what = ("事実行の数または末尾（台帳: {} 件、現在: {} 件; 末尾の行が削除・追加されています）"
+                        .format(recorded.get("rows"), count) if key in ("rows", "head") else key)
+                out.problems.append(Problem(e.seq, f"台帳 #{e.seq}（取込 {batch}）: {what} が台帳の記録と異なります"))
+                if key in ("rows", "head"):
+                    break
+    for batch, found in unattested.items():
+        rid, where = found[0]
+        out.problems.append(Problem(None, f"事実行 id {rid}（{where}）ほか {len(found) - 1:,} 件: 台帳にない取込"
+                                          f"（{batch}）の行です（挿入されています）" if len(found) > 1 else
+                                          f"事実行 id {rid}（{where}）: 台帳にない取込（{batch}）の行です（挿入されています）"))
+    _corrections(session, entries, replaced, out)
+
+
+def _corrections(session: Session, entries: list[LedgerEntry], replaced: dict[int, int], out: Verification) -> None:
+    expected: dict[int, int] = {}
+    by_import: dict[int, list] = {}
+    for c in session.exec(select(FactCorrection)).all():
+        by_import.setdefault(c.import_id, []).append(c)
+    attested: set[int] = set()
+    for e in entries:
+        if e.kind != "correction":
+            continue
+        attested.add(e.ref)
+        recorded = orjson.loads(e.body)
+        now = correction_body(e.ref, by_import.get(e.ref, []))
+        if now != recorded:
+            out.problems.append(Problem(e.seq, f"台帳 #{e.seq}（訂正、取込 {e.ref}）: 訂正の記録（fact_correction）が"
+                                               "台帳の記録と異なります（改変・削除されています）"))
+        for c in recorded.get("corrections", []):
+            expected[c["old_row"]] = c["new_row"]
+    for import_id in sorted(set(by_import) - attested):
+        out.problems.append(Problem(None, f"訂正（取込 {import_id}）: 台帳に記録がありません（挿入されています）"))
+    for old in sorted(set(expected) | set(replaced)):
+        if expected.get(old) != replaced.get(old):
+            out.problems.append(Problem(None, f"事実行 id {old}: 訂正の記録では {expected.get(old) or 'なし'} に"
+                                              f"置き換えられていますが、表では {replaced.get(old) or 'なし'} です（改変されています）"))
+
+
+def _where(file: str, sheet: str | None, row: int) -> str:
+    return f"{file}:{sheet}:{row}" if sheet else f"{file}:{row}"

@@ -9,7 +9,7 @@ from sqlalchemy import Column, Connection, Index, Text, UniqueConstraint, inspec
 from sqlalchemy.schema import CreateIndex
 from sqlmodel import Field, SQLModel
 
-from facts.tables import _now
+from facts.tables import _now, add_missing_columns
 
 
 class ReviewRun(SQLModel, table=True):
@@ -106,15 +106,6 @@ class Revocation(SQLModel, table=True):
     date: date_type  # in effect from
     fiscal_year: int  # the fiscal year of ``date``
     at: datetime = Field(default_factory=_now)
-
-
-def add_missing_columns(conn: Connection, table) -> None:
-    """ALTER TABLE ... ADD COLUMN for each nullable column a database made earlier lacks."""
-    have = {c["name"] for c in inspect(conn).get_columns(table.name)}
-    for column in table.columns:
-        if column.name not in have:
-            kind = column.type.compile(dialect=conn.dialect)
-            conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}')
 
 
 def upgrade(conn: Connection) -> None:

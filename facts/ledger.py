@@ -74,6 +74,14 @@ def row_hash(prev: str, *content: str) -> str:
     return digest(prev, *content)
 
 
+def fact_hash(prev: str, record_type: str, staff_id: str | None, fiscal_year: int | None, data: str,
+              source_file: str, source_sheet: str | None, source_row: int) -> str:
+    """A fact row's link in its import's chain: everything it says, not its key (derived from its
+    data) nor what replaced it (a correction's entry says that)."""
+    return digest(prev, record_type, staff_id or "", "" if fiscal_year is None else str(fiscal_year), data,
+                  source_file, source_sheet or "", str(source_row))
+
+
 def chain_start(kind: str, ref: int) -> str:
     """The ``prev`` of the first row of a bulk chain: tied to what it belongs to, so that rows
     cannot be moved from one run or import to another."""

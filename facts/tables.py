@@ -46,3 +46,38 @@ class FactRow(SQLModel, table=True):
     source_sheet: str | None = None
     source_row: int
     import_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
+    # the ledger (facts/ledger.py): each import's rows form a chain, hash = sha256(the hash of the
+    # batch's row before, this row's content); a row a correction replaced points to its successor
+    # (its own content stays as it was: earlier runs named it by id and still read it so)
+    hash: str | None = None
+    replaced_by: int | None = None
+
+
+class FactCorrection(SQLModel, table=True):
+    """A stored fact corrected by ``import --correct``: the earlier row (kept, as earlier runs read
+    it), the row that replaces it (stored by that import), why, who and when."""
+
+    __tablename__ = "fact_correction"
+    id: int | None = Field(default=None, primary_key=True)
+    import_id: int = Field(foreign_key="import_batch.id", index=True)
+    old_row: int = Field(index=True)
+    new_row: int = Field(index=True)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    by: str
+    at: datetime = Field(default_factory=_now)
+
+
+def add_missing_columns(conn, table) -> None:
+    """ALTER TABLE ... ADD COLUMN for each nullable column a database made earlier lacks."""
+    from sqlalchemy import inspect
+
+    have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    for column in table.columns:
+        if column.name not in have:
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} "
+                                 f"{column.type.compile(dialect=conn.dialect)}")
+
+
+def upgrade(conn) -> None:
+    """An earlier database gets the ledger's columns (init_db)."""
+    add_missing_columns(conn, FactRow.__table__)
