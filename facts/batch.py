@@ -3,7 +3,7 @@ names that fit several courses, and the policies and certifications history rows
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -19,16 +19,19 @@ Catalogues = dict[str, dict[str, list[str]]]  # policy_id -> {course_id: [names 
 CertificationNames = dict[str, tuple[list[str], dict[str, list[str]]]]
 
 
-class Row:
+class Row(NamedTuple):
     """A validated record as it is stored: its key, the staff id and fiscal year columns, the
-    canonical fields as JSON, and where it came from (the table and the row number)."""
+    canonical fields as JSON, and where it came from (the table and the row number). A tuple:
+    rows validated in a worker process come back pickled, and tuples are the cheapest to."""
 
-    __slots__ = ("record_type", "key", "staff_id", "fiscal_year", "data", "table", "number", "course")
-
-    def __init__(self, record_type: str, key: str, staff_id: str | None, fiscal_year: int | None,
-                 data: str, table: RawTable, number: int, course: str | None):
-        self.record_type, self.key, self.staff_id, self.fiscal_year = record_type, key, staff_id, fiscal_year
-        self.data, self.table, self.number, self.course = data, table, number, course
+    record_type: str
+    key: str
+    staff_id: str | None
+    fiscal_year: int | None
+    data: str
+    table: RawTable
+    number: int
+    course: str | None
 
     @property
     def record_id(self) -> str:

@@ -20,7 +20,8 @@ from sqlmodel import Session
 
 from facts.batch import Catalogues, CertificationNames, Row, batch_roster, certification_ids, check_batch
 from facts.errors import FactError, Problem
-from facts.readers import RawTable, ReadResult, read_files
+from facts.parallel import can_fork, fork_map, workers
+from facts.readers import FilePlan, PartRead, RawTable, ReadResult, file_plans
 from facts.records import RECORD_TYPES, Certification, Record
 from facts.report import Conflict, ImportReport, TypeCounts
 from facts.storing import store
@@ -37,15 +38,12 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalo
     of the rule files, engine.rulebook); a row naming one by the municipality's name or the label is
     stored under the ids, and one that no rule file knows is a row error."""
     read = ReadResult()
-    roster: set[str] = set()
-    invalid: list[Problem] = []  # the rows' own problems come after every file's
-    later: list[Problem] = []  # and the history rows' after them
     context = _Context(certifications)
-    rows: list[Row] = []
-    for tables in read_files(paths, read):  # a file's raw rows are let go once validated
-        roster |= batch_roster(tables)
-        rows += _validate(tables, invalid, later, context)
-    problems = read.problems + invalid + later
+    checked = _Checked()
+    for plan in file_plans(paths, read, workers() if can_fork() else 1):
+        checked.add(_checked_file(plan, context), read)
+    problems = read.problems + checked.invalid + checked.later
+    roster, rows = checked.roster, checked.rows
     if not read.files and not problems:
         problems.append(Problem("", "読み込むファイルがありません"))
     with Session(engine) as session:
@@ -60,6 +58,56 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalo
 
 
 # --- validation -----------------------------------------------------------------------------
+
+class _Checked:
+    """A part of a file (or files) read and validated: its read, the roster ids on its staff rows
+    (valid or not), its valid rows, its rows' problems and its history rows' problems."""
+
+    def __init__(self, read: PartRead | None = None):
+        self.read = read
+        self.roster: set[str] = set()
+        self.rows: list[Row] = []
+        self.invalid: list[Problem] = []
+        self.later: list[Problem] = []
+
+    def add(self, parts: tuple[PartRead, list[_Checked]], read: ReadResult) -> None:
+        """A file's parts, in order, its reading told to ``read``."""
+        combined, checked = parts
+        read.problems += combined.problems
+        read.ignored += combined.ignored
+        for part in checked:
+            self.roster |= part.roster
+            self.rows += part.rows
+            self.invalid += part.invalid
+            self.later += part.later
+
+
+def _checked_file(plan: FilePlan, context: _Context) -> tuple[PartRead, list[_Checked]]:
+    """A file's parts read and validated (in forked processes when there are several), and its
+    reading put together; the file read whole when its parts cannot be."""
+    def check(part: Any) -> _Checked:
+        return _check(part.read(), context)
+
+    if len(plan.parts) > 1:
+        if any(getattr(part, "default_type", None) == "certification" for part in plan.parts):
+            context.certification_names()  # read once, here, not in every worker
+        checked = fork_map(check, plan.parts)
+    else:
+        checked = [check(part) for part in plan.parts]
+    combined = plan.combine([part.read for part in checked])
+    if combined is None:
+        checked = [_check(plan.whole(), context)]
+        combined = checked[0].read
+    return combined, checked
+
+
+def _check(read: PartRead, context: _Context) -> _Checked:
+    out = _Checked(read)
+    if not read.unsupported:
+        out.roster = batch_roster(read.tables)
+        out.rows = _validate(read.tables, out.invalid, out.later, context)
+    return out
+
 
 class _Context:
     """What validating the files of one import shares: a ``RowValidator`` per record type (and

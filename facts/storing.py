@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 from sqlalchemy import insert, select
 from sqlmodel import Session
@@ -69,7 +70,8 @@ def _insert(session: Session, rows: list[Row], import_id: int | None) -> None:
     table = FactRow.__tablename__
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         raw = conn.connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+        with _indexes_rebuilt(conn, len(rows)), raw.cursor() as cursor, cursor.copy(
+                f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
             for values in _values(rows, import_id):
                 copy.write_row(values)
     elif conn.dialect.name == "sqlite":
@@ -80,14 +82,53 @@ def _insert(session: Session, rows: list[Row], import_id: int | None) -> None:
         if _SQLITE_CACHE_KIB < cache < 0:
             conn.exec_driver_sql(f"PRAGMA cache_size = {_SQLITE_CACHE_KIB}")
         try:
-            while chunk := list(itertools.islice(values, _BULK)):
-                conn.exec_driver_sql(sql, chunk)
+            with _indexes_rebuilt(conn, len(rows)):
+                while chunk := list(itertools.islice(values, _BULK)):
+                    conn.exec_driver_sql(sql, chunk)
         finally:
             conn.exec_driver_sql(f"PRAGMA cache_size = {cache}")
     else:
         values = _values(rows, import_id)
         while chunk := list(itertools.islice(values, _CHUNK)):
             session.execute(insert(FactRow), [dict(zip(_COLUMNS, v)) for v in chunk])
+
+
+_REBUILD_MIN_ROWS = 50_000  # fewer new rows go into the indexes as they are
+
+# fact_row's indexes other than those of its constraints (primary key, unique key): name, definition
+_INDEXES = {
+    "sqlite": "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'fact_row' "
+              "AND sql IS NOT NULL",
+    "postgresql": "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                  "WHERE x.indrelid = 'fact_row'::regclass AND NOT EXISTS "
+                  "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+}
+
+
+@contextmanager
+def _indexes_rebuilt(conn: Any, new_rows: int) -> Iterator[None]:
+    """For a large insert into fact_row when it holds fewer rows than that (SQLite) or none
+    (PostgreSQL, where dropping an index locks the table against readers until the commit):
+    its indexes dropped before and created again after the insert, in the same transaction,
+    under the same names and definitions (as the database's catalogue holds them). Building an
+    index once over every row is about twice as fast as keeping it up to date row by row in the
+    files' order. DDL is transactional on both: if anything fails before the commit, the
+    rollback restores the indexes with the rows. The indexes of the constraints (the unique
+    key's) stay."""
+    table = FactRow.__tablename__
+    dialect = conn.dialect.name
+    rebuild = new_rows >= _REBUILD_MIN_ROWS and dialect in _INDEXES
+    if rebuild and dialect == "sqlite":
+        rebuild = (conn.connection.driver_connection.in_transaction
+                   and (conn.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar() or 0) <= new_rows)
+    elif rebuild:
+        rebuild = conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is None
+    indexes = conn.exec_driver_sql(_INDEXES[dialect]).all() if rebuild else []
+    for name, _ in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        conn.exec_driver_sql(sql)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from facts.readers import read_paths, xlsx
 from facts.records import RECORD_TYPES
 from facts.validator import RowValidator
 from facts.store import load_year
-from tests.facts_files import roster, stored, write_csv
+from tests.facts_files import failing_after, roster, stored, write_csv
 
 SAMPLES = Path(__file__).resolve().parent.parent / "facts" / "samples"
 
@@ -126,14 +126,7 @@ def test_rows_are_stored_in_chunks_with_their_provenance(db, tmp_path, monkeypat
 def test_a_failure_while_storing_in_bulk_stores_nothing(db, tmp_path, monkeypatch):
     roster(tmp_path, "1001", "1002", "1003")
     original = storing._values
-
-    def failing(rows, import_id):
-        for n, values in enumerate(original(rows, import_id)):
-            if n == 2:
-                raise RuntimeError("disk full")
-            yield values
-
-    monkeypatch.setattr(storing, "_values", failing)
+    monkeypatch.setattr(storing, "_values", failing_after(original, 2))
     with pytest.raises(RuntimeError):
         import_paths(db, [tmp_path])
     assert stored(db) == 0

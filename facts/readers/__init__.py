@@ -14,13 +14,14 @@ from typing import Iterable, Iterator
 from facts.errors import Problem
 
 from .csvfile import read_csv
+from .parts import FilePlan, PartRead, plan_file
 from .jsonfile import MAX_JSON_DEPTH, read_json, read_jsonl
 from .raw import MAX_CELL_BYTES, RawTable, ReadResult
 from .shape import RECORD_TYPE_COLUMNS
 from .xlsx import read_xlsx
 
-__all__ = ["MAX_CELL_BYTES", "MAX_JSON_DEPTH", "RECORD_TYPE_COLUMNS", "SUFFIXES", "RawTable", "ReadResult",
-           "read_files", "read_paths"]
+__all__ = ["MAX_CELL_BYTES", "MAX_JSON_DEPTH", "RECORD_TYPE_COLUMNS", "SUFFIXES", "FilePlan", "PartRead",
+           "RawTable", "ReadResult", "file_plans", "read_files", "read_paths"]
 
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".jsonl": "jsonl",
             ".ndjson": "jsonl"}
@@ -37,6 +38,18 @@ def read_paths(paths: Iterable[str | Path]) -> ReadResult:
 def read_files(paths: Iterable[str | Path], result: ReadResult) -> Iterator[list[RawTable]]:
     """Read the fact files under ``paths`` one by one: the tables of each file as it is read;
     its name, problems and ignored columns go to ``result`` (``result.tables`` is left alone)."""
+    for plan in file_plans(paths, result):
+        read = plan.read_here()
+        result.problems.extend(read.problems)
+        result.ignored.extend(read.ignored)
+        yield read.tables
+
+
+def file_plans(paths: Iterable[str | Path], result: ReadResult, parts: int = 1) -> Iterator[FilePlan]:
+    """The fact files under ``paths`` one by one, each as up to ``parts`` parts to read
+    (facts/readers/parts.py); each file's name goes to ``result``, and so does what makes a file
+    no fact file (a missing path, an unknown suffix)."""
+    readers = {"csv": read_csv, "xlsx": read_xlsx, "json": read_json, "jsonl": read_jsonl}
     for path, name in _expand(paths, result.problems):
         result.files.append(name)
         kind = SUFFIXES.get(path.suffix.lower())
@@ -44,10 +57,7 @@ def read_files(paths: Iterable[str | Path], result: ReadResult) -> Iterator[list
             result.problems.append(Problem(name, (
                 f"この種類のファイルは読めません (使える形式: {', '.join(SUFFIXES)})")))
             continue
-        reader = {"csv": read_csv, "xlsx": read_xlsx, "json": read_json, "jsonl": read_jsonl}[kind]
-        read = ReadResult(problems=result.problems, files=result.files, ignored=result.ignored)
-        reader(path, name, read)
-        yield read.tables
+        yield plan_file(readers[kind], kind, path, name, parts)
 
 
 def _expand(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[tuple[Path, str]]:

@@ -17,9 +17,10 @@ RECORD_TYPE_COLUMNS = {"record_type", "記録種別"}
 
 
 def read_grid(file: str, sheet: str | None, default_type: str | None, header: list[Any],
-               numbered: Iterable[tuple[int, Any]], result: ReadResult) -> None:
+              numbered: Iterable[tuple[int, Any]], result: ReadResult, shaped: ReadResult | None = None) -> None:
     """A sheet or CSV: row 1 is the ``header``, records from row 2 (``numbered``: (row, cells));
-    blank rows are skipped."""
+    blank rows are skipped. The tables, and what is said of the headers and record types, go to
+    ``shaped`` when given (a part of a grid: the same for every part), else to ``result``."""
     if any(too_big(h) for h in header):
         result.problems.append(too_big_problem(str(Source(file=file, sheet=sheet, row=1)), None))
         return
@@ -38,8 +39,8 @@ def read_grid(file: str, sheet: str | None, default_type: str | None, header: li
             result.problems.extend(too_big_problem(where, str(headers[i]) if i < len(headers) and
                                                     headers[i] is not None else f"{i + 1}列目") for i in big)
             continue
-        values = [(normalize("NFKC", v).strip() or None) if isinstance(v, str) else v
-                  for v in cells]  # cell_value, inline
+        values = [((v.strip() if v.isascii() else normalize("NFKC", v).strip()) or None)
+                  if isinstance(v, str) else v for v in cells]  # cell_value, inline (ASCII: NFKC changes nothing)
         if values.count(None) == len(values):
             continue
         if plain and len(values) <= len(names):
@@ -58,7 +59,7 @@ def read_grid(file: str, sheet: str | None, default_type: str | None, header: li
         rows.append((number, record))
     if not rows and all(h is None for h in headers):
         return  # an empty file or sheet holds no records
-    _shape(file, sheet, default_type, rows, result, header_row=1,
+    _shape(file, sheet, default_type, rows, result if shaped is None else shaped, header_row=1,
            header_names=[str(h) for h in headers if h is not None])
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 _UNSEEN = object()  # a cell not read yet
+WHOLE_SHEET_BYTES = 1 << 30  # a sheet's XML read whole to be read in parts: up to 1 GiB
 
 
 class Unsupported(Exception):
@@ -61,12 +62,7 @@ class FastBook:
                 block = src.read(1 << 20)
                 end = not block
                 buf += block
-            if start is None:
-                raise Unsupported("no sheetData")
-            head = buf[:start.start()]
-            if _FOREIGN_ENCODING.search(head, 0, 300):
-                raise Unsupported("encoding")
-            max_col, max_row = self._dimension(head)
+            max_col, max_row = self._head(buf, start)
             if start[1]:  # <sheetData/>
                 return
             buf, last = buf[start.end():], 0
@@ -85,20 +81,68 @@ class FastBook:
                         continue
                     cut += 6
                 body, buf = buf[:cut], buf[cut:]
-                pos = 0
-                for match in _ROW.finditer(body):
-                    if match.start() != pos:
-                        raise Unsupported("row")
-                    pos = match.end()
-                    number = int(match[1])
-                    if number <= last:
-                        raise Unsupported("row order")
-                    last = number
-                    if max_row is not None and number > max_row:
-                        return
-                    yield number, self._cells(match[2] or b"", max_col)
-                if body[pos:].strip():
-                    raise Unsupported("row")
+                last, stopped = yield from self.between(body, 0, len(body), max_col, max_row, last)
+                if stopped:
+                    return
+
+    def sheet(self, target: str) -> tuple[bytes, int, int, int | None, int | None] | None:
+        """The sheet's XML read whole, to read its rows in parts: (the XML, where its rows begin
+        and end, the last column and row its ``<dimension>`` declares); None for a sheet larger
+        than ``WHOLE_SHEET_BYTES`` (``rows`` reads it as a stream)."""
+        if self.reader.archive.getinfo(target).file_size > WHOLE_SHEET_BYTES:
+            return None
+        data = self.reader.archive.read(target)
+        start = _SHEET_DATA.search(data)
+        max_col, max_row = self._head(data, start)
+        if start[1]:  # <sheetData/>
+            return data, start.end(), start.end(), max_col, max_row
+        stop = _SHEET_DATA_END.search(data, start.end())
+        if stop is None:
+            raise Unsupported("end of sheetData")
+        return data, start.end(), stop.start(), max_col, max_row
+
+    def first_row(self, data: bytes, pos: int, end: int, max_col: int | None,
+                  max_row: int | None) -> tuple[int, list[Any], int] | None:
+        """The first row of ``data[pos:end]``: (row number, cell values, where the next row
+        begins); None when there is none (up to ``max_row``)."""
+        match = _ROW.match(data, pos, end)
+        if match is None:
+            if data[pos:end].strip():
+                raise Unsupported("row")
+            return None
+        number = int(match[1])
+        if max_row is not None and number > max_row:
+            return None
+        return number, self._cells(match[2] or b"", max_col), match.end()
+
+    def between(self, data: bytes, pos: int, end: int, max_col: int | None, max_row: int | None,
+                last: int = 0) -> Iterator[tuple[int, list[Any]]]:
+        """The rows of ``data[pos:end]`` (whole ``<row>`` elements after row ``last``) as (row number,
+        cell values); returns (the last row number read, whether ``max_row`` stopped the reading)."""
+        for match in _ROW.finditer(data, pos, end):
+            if match.start() != pos:
+                raise Unsupported("row")
+            pos = match.end()
+            number = int(match[1])
+            if number <= last:
+                raise Unsupported("row order")
+            last = number
+            if max_row is not None and number > max_row:
+                return last, True
+            yield number, self._cells(match[2] or b"", max_col)
+        if data[pos:end].strip():
+            raise Unsupported("row")
+        return last, False
+
+    @classmethod
+    def _head(cls, data: bytes, start: re.Match | None) -> tuple[int | None, int | None]:
+        """What the sheet XML before ``<sheetData>`` says: the last column and row of its
+        ``<dimension>`` (an encoding other than UTF-8, or no sheetData: left to openpyxl)."""
+        if start is None:
+            raise Unsupported("no sheetData")
+        if _FOREIGN_ENCODING.search(data, 0, min(300, start.start())):
+            raise Unsupported("encoding")
+        return cls._dimension(data[:start.start()])
 
     @staticmethod
     def _dimension(head: bytes) -> tuple[int | None, int | None]:
