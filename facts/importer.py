@@ -12,13 +12,15 @@ import json
 import math
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from facts.batch import Catalogues, CertificationNames, Row, batch_roster, certification_ids, check_batch
+from facts.db import SQLITE_BUSY_SECONDS, advisory_key, is_locked
 from facts.errors import FactError, Problem
 from facts.parallel import can_fork, fork_map, workers
 from facts.readers import FilePlan, PartRead, RawTable, ReadResult, file_plans
@@ -31,12 +33,19 @@ __all__ = ["Catalogues", "CertificationNames", "Conflict", "ImportReport", "Type
 
 
 def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalogues | None = None,
-                 certifications: CertificationNames | None = None) -> ImportReport:
+                 certifications: CertificationNames | None = None,
+                 waiting: Callable[[str], None] | None = None) -> ImportReport:
     """Import every fact file under ``paths``; all or nothing. Raises ``FactError``.
 
     ``certifications``: the policies and certifications that history rows may name (default: those
     of the rule files, engine.rulebook); a row naming one by the municipality's name or the label is
-    stored under the ids, and one that no rule file knows is a row error."""
+    stored under the ids, and one that no rule file knows is a row error.
+
+    Imports into one database store one after the other: from the check against stored rows to
+    the commit, an import holds a lock (PostgreSQL: an advisory lock; SQLite: the write lock,
+    waited for up to the busy timeout, facts.db.SQLITE_BUSY_SECONDS). A second import of the
+    same files waits, then finds the first one's rows stored and stores nothing new. ``waiting``
+    is told, in words, when the import has to wait."""
     read = ReadResult()
     context = _Context(certifications)
     checked = _Checked()
@@ -46,15 +55,55 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalo
     roster, rows = checked.roster, checked.rows
     if not read.files and not problems:
         problems.append(Problem("", "読み込むファイルがありません"))
-    with Session(engine) as session:
-        check_batch(session, roster, rows, catalogues or {}, problems)
-        if problems:
-            raise FactError(problems, summary=(
-                f"事実ファイルに {len(problems)} 件の問題があります。何も登録していません。"))
-        report = store(session, rows, read.files)
-        report.ignored = read.ignored
-        session.commit()
+    try:
+        with Session(engine) as session:
+            _lock_imports(session, waiting)
+            check_batch(session, roster, rows, catalogues or {}, problems)
+            if problems:
+                raise FactError(problems, summary=(
+                    f"事実ファイルに {len(problems)} 件の問題があります。何も登録していません。"))
+            report = store(session, rows, read.files)
+            report.ignored = read.ignored
+            session.commit()
+    except OperationalError as exc:
+        if not is_locked(exc):
+            raise
+        raise _locked_out(engine) from None
     return report
+
+
+def _lock_imports(session: Session, waiting: Callable[[str], None] | None) -> None:
+    """Hold the database's import lock until the session's transaction ends (see import_paths);
+    tell ``waiting`` when another import holds it. An SQLite lock not freed within the busy
+    timeout is a ``FactError`` (nothing stored), not a traceback."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        key = advisory_key("import")
+        if not conn.execute(select(func.pg_try_advisory_xact_lock(key))).scalar():
+            if waiting:
+                waiting("別の取り込みが終わるのを待っています…")
+            conn.execute(select(func.pg_advisory_xact_lock(key)))
+    elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        busy = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar())
+        conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if not is_locked(exc):
+                raise
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy}")
+        if waiting:
+            waiting("データベースに別の処理が書き込んでいます。終わるのを待っています…")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _locked_out(engine: Engine) -> FactError:
+    """An SQLite lock another connection held past the busy timeout: said, nothing stored."""
+    seconds = engine.url.query.get("timeout") or SQLITE_BUSY_SECONDS
+    return FactError(f"データベースを別の処理が使い続けているため、{float(seconds):g} 秒待っても書き込めませんでした。"
+                     "何も登録していません。その処理が終わってから、もう一度実行してください。")
 
 
 # --- validation -----------------------------------------------------------------------------
