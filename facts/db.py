@@ -6,7 +6,7 @@ import importlib
 import os
 from typing import Callable
 
-from sqlalchemy import Engine, func, make_url, select
+from sqlalchemy import Engine, func, inspect, make_url, select
 from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel, create_engine
 
@@ -44,9 +44,10 @@ def init_db(engine: Engine, waiting: Callable[[str], None] | None = None) -> Non
     then let each such module that has an ``upgrade(conn)`` bring an existing database up to date
     (new indexes, repairs). One transaction; on PostgreSQL concurrent init_db calls queue on an
     advisory lock, so that two commands starting at once do not both create a table or index; on
-    SQLite the transaction takes the write lock first (BEGIN IMMEDIATE). SQLite needs the write lock (``CREATE INDEX IF NOT EXISTS`` takes it even when the index
-    exists): when another connection holds it, ``waiting`` is told, and init_db waits for it up to
-    the busy timeout."""
+    SQLite, when there are tables to create, the transaction takes the write lock first (BEGIN
+    IMMEDIATE). A database whose tables exist needs no write lock here (when an upgrade writes,
+    it takes it). When init_db has to wait for another connection's write lock, ``waiting`` is
+    told, and it waits up to the busy timeout."""
     modules = [importlib.import_module("facts.tables")]
     try:
         modules.append(importlib.import_module("engine.tables"))
@@ -73,9 +74,10 @@ def _create(engine: Engine, modules: list, busy_ms: int | None = None) -> None:
             restore = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
             conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(busy_ms)}")
         try:
-            if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
-                # the write lock before looking at what exists: two commands creating the tables
-                # of a new database at once create them one after the other
+            if (conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction
+                    and not set(SQLModel.metadata.tables) <= set(inspect(conn).get_table_names())):
+                # tables to create: the write lock before looking again at what exists, so that two
+                # commands on a new database create its tables one after the other
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             SQLModel.metadata.create_all(conn)
             for module in modules:
