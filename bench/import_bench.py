@@ -8,8 +8,10 @@ on ``$NINTEI_TEST_POSTGRES`` (default ``postgresql+psycopg://postgres@127.0.0.1:
 dropped afterwards. Prints ``{"staff", "fact_rows", "import_s", "rows_per_s", "peak_rss_mib",
 "db"}``: staff members on the roster, rows stored, seconds spent in ``import_paths`` (reading,
 validating, storing, commit; not loading the rule files), and the process's peak resident memory;
-also ``cpu_s``, this process's CPU seconds in the import (the database server's not counted), a
-figure that other work on the machine disturbs less than ``import_s``.
+also ``cpu_s``, the CPU seconds of this process and of the workers it forked in the import (the
+database server's not counted), a figure that other work on the machine disturbs less than
+``import_s``; ``cpu_parent_s``, this process's alone; ``load``, the machine's load average (1 min)
+at the end.
 """
 from __future__ import annotations
 
@@ -73,13 +75,14 @@ def bench(folder: Path, backend: str, profile: str | None = None) -> dict:
     catalogues = load_rulebook().catalogues()
     with fresh_engine(backend) as engine:
         profiler = cProfile.Profile() if profile else None
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
         if profiler:
             profiler.enable()
         report = import_paths(engine, [folder], catalogues=catalogues)
         if profiler:
             profiler.disable()
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        children = _children_cpu() - children
         if profiler:
             profiler.dump_stats(profile)
         with engine.connect() as conn:
@@ -87,10 +90,17 @@ def bench(folder: Path, backend: str, profile: str | None = None) -> dict:
                 "select count(distinct staff_id) from fact_row where record_type = 'staff'")).scalar_one()
             rows = conn.execute(text("select count(*) from fact_row")).scalar_one()
     assert rows == report.new, (rows, report.new)
-    return {"staff": staff, "fact_rows": rows, "import_s": round(seconds, 2), "cpu_s": round(cpu, 2),
+    return {"staff": staff, "fact_rows": rows, "import_s": round(seconds, 2), "cpu_s": round(cpu + children, 2),
+            "cpu_parent_s": round(cpu, 2), "load": round(os.getloadavg()[0], 2),
             "rows_per_s": round(rows / seconds), "peak_rss_mib": round(
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),  # KiB on Linux
             "db": backend}
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's ended children (the import's forked workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:

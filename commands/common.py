@@ -75,7 +75,7 @@ def open_db(ctx: click.Context):
     a URL that is not one) is bad input: exit 1 naming the URL (password hidden), no traceback."""
     from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, InterfaceError, OperationalError
 
-    from facts.db import DEFAULT_URL, get_engine, init_db
+    from facts.db import DEFAULT_URL, get_engine, init_db, is_locked
 
     given = ctx.find_object(Settings).db_url or os.environ.get("NINTEI_DB") or DEFAULT_URL
     hint = "（--db または環境変数 NINTEI_DB を確かめてください）"
@@ -89,10 +89,13 @@ def open_db(ctx: click.Context):
         if not folder.is_dir():
             raise NinteiError(f"データベース {shown} を開けません: フォルダ {folder} がありません{hint}")
     try:
-        init_db(engine)
+        init_db(engine, waiting=lambda message: click.echo(message, err=True))
     except (OperationalError, InterfaceError, DatabaseError) as err:
         if isinstance(err, DBAPIError) and type(err) not in (OperationalError, InterfaceError, DatabaseError):
             raise  # an integrity or programming error while creating tables: a bug, let it show
+        if is_locked(err):
+            raise NinteiError(f"データベース {shown} を別の処理が使い続けているため、待ちきれずにやめました（書き込みの"
+                              "順番待ち）。その処理が終わってから、もう一度実行してください。") from None
         reason = _first_line(err.orig) if isinstance(err, DBAPIError) and err.orig is not None else _first_line(err)
         raise NinteiError(f"データベース {shown} を開けません: {reason}{hint}")
     return engine
@@ -145,12 +148,24 @@ def _hide_password(url: str) -> str:
 
 
 class NinteiGroup(click.Group):
-    """Turns the errors of engine.errors into exit status 1 and their lines on stderr."""
+    """Turns the errors of engine.errors into exit status 1 and their lines on stderr; so too an
+    SQLite lock that another process held past the busy timeout (facts.db.SQLITE_BUSY_SECONDS):
+    not a bug, but the database busy elsewhere (the transaction was rolled back)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from sqlalchemy.exc import OperationalError
+
+        from facts.db import is_locked
+
         try:
             return super().invoke(ctx)
         except NinteiError as err:
             for line in err.lines():
                 click.echo(line, err=True)
             ctx.exit(err.exit_code)
+        except OperationalError as err:
+            if not is_locked(err):
+                raise
+            click.echo("データベースを別の処理が使い続けているため、待ちきれずにやめました（書き込みの順番待ち）。"
+                       "その処理が終わってから、もう一度実行してください。", err=True)
+            ctx.exit(1)

@@ -43,7 +43,8 @@ def import_facts(db, paths: tuple[Path, ...], *, to_stderr: bool) -> None:
     from engine.rulebook import load_rulebook
 
     report = import_paths(db, [Path(p) for p in paths], catalogues=_catalogues(),
-                          certifications=load_rulebook().certification_names())
+                          certifications=load_rulebook().certification_names(),
+                          waiting=lambda message: click.echo(message, err=True))
     click.echo("取り込み結果:", err=to_stderr)
     for record_type, n in report.counts.items():
         name = RECORD_TYPE_JA.get(record_type, record_type)

@@ -9,20 +9,18 @@ sentences; :func:`facts.importer.import_paths` turns them into located problems.
 """
 from __future__ import annotations
 
-import math
-import types
 from datetime import date
 from functools import cached_property
-from typing import Annotated, Any, Callable, ClassVar, Union, get_args, get_origin
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from facts.aliases import canonical, clean
-from facts.dates import check_finite, fiscal_year_of, parse_date, parse_fiscal_year
+from facts.dates import fiscal_year_of
+from facts.values import (SCORE_MAX, SCORE_MIN, Canonical, Day, FiscalYear, Id, Score, Text, missing,
+                          text_value)
 
-SCORE_MIN = 1.0
-SCORE_MAX = 5.0
+__all__ = ["RECORD_TYPES", "SCORE_MAX", "SCORE_MIN", "Activity", "Certification", "Evaluation", "Project",
+           "Qualification", "Record", "Role", "Skill", "Source", "Staff", "Training", "data_fields", "text_value"]
 
 
 class Source(BaseModel):
@@ -37,87 +35,6 @@ class Source(BaseModel):
     def __str__(self) -> str:
         return f"{self.file}:{self.sheet}:{self.row}" if self.sheet else f"{self.file}:{self.row}"
 
-
-# --- value types ----------------------------------------------------------------------------
-
-def _text(value: Any) -> Any:
-    if isinstance(value, str):
-        return clean(value)
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (int, float)):
-        return str(value)
-    return value
-
-
-text_value = _text  # a raw cell as the text fields store it (never raises: also for raw rows)
-
-
-def _checked_text(value: Any) -> Any:
-    """A text field's value: a number written in its place must be finite (JSON ``NaN``, an XLSX
-    cell holding ``inf``...); ``true``/``false`` are not text."""
-    if isinstance(value, bool):
-        raise ValueError(f"'{str(value).lower()}' は文字ではありません (真偽値は使えません)")
-    check_finite(value)
-    return _text(value)
-
-
-def _id(value: Any) -> Any:
-    """An id: text, or a whole number (``1001``, ``1001.0``); ``12.5`` is not an id."""
-    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
-        raise ValueError(f"{value!r} は番号として使えません (整数ではない数値です。番号は文字か整数で書いてください)")
-    return _checked_text(value)
-
-
-def _score(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError(f"'{value}' は数値ではありません")
-    if isinstance(value, str):
-        text = clean(value)
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError(f"'{text}' は数値ではありません") from None
-        if not math.isfinite(value):  # 'nan', 'inf', 'Infinity', '1e999'
-            raise ValueError(f"'{text}' は有限の数値ではありません (nan や inf は使えません)")
-    if not isinstance(value, (int, float)):
-        raise ValueError(f"'{value}' は数値ではありません")
-    check_finite(value)
-    try:
-        number = float(value)
-    except OverflowError:  # a JSON integer of hundreds of digits
-        raise ValueError(f"{'-' if value < 0 else ''}{len(str(abs(value)))} 桁の数は評価点の範囲 "
-                         f"{SCORE_MIN}-{SCORE_MAX} の外です") from None
-    if number > SCORE_MAX:
-        raise ValueError(f"{number:g} は上限 {SCORE_MAX} を超えています")
-    if number < SCORE_MIN:
-        raise ValueError(f"{number:g} は下限 {SCORE_MIN} を下回っています")
-    return number
-
-
-def _canonical(kind: str):
-    def check(value: Any) -> Any:
-        value = _checked_text(value)
-        return canonical(kind, value) if isinstance(value, str) else value
-
-    return BeforeValidator(check)
-
-
-Text = Annotated[str, BeforeValidator(_checked_text)]
-Id = Annotated[str, BeforeValidator(_id)]  # staff, project, evaluator, course... ids
-FiscalYear = Annotated[int, BeforeValidator(parse_fiscal_year)]
-Day = Annotated[date, BeforeValidator(parse_date)]
-Score = Annotated[float, BeforeValidator(_score)]
-
-
-def Canonical(kind: str) -> Any:  # noqa: N802 - a type factory
-    return Annotated[str, _canonical(kind)]
-
-
-def _missing(column: str, why: str) -> PydanticCustomError:
-    return PydanticCustomError("nintei_missing", "値がありません ({why})", {"column": column, "why": why})
 
 
 # --- records --------------------------------------------------------------------------------
@@ -236,10 +153,10 @@ class Evaluation(Record):
         given); a missing one, or a post-project score without the leader, is an error."""
         if occasion == "post_project":
             if target_staff_id is None:
-                raise _missing("target_staff_id", "終了後評価ではリーダーの職員番号が必要です")
+                raise missing("target_staff_id", "終了後評価ではリーダーの職員番号が必要です")
             return "leadership" if perspective is None else perspective
         if perspective is None:
-            raise _missing("perspective", "報告会評価では観点が必要です")
+            raise missing("perspective", "報告会評価では観点が必要です")
         return perspective
 
     @classmethod
@@ -354,81 +271,3 @@ RECORD_TYPES: dict[str, type[Record]] = {
 def data_fields(cls: type[Record]) -> list[str]:
     """The columns a record type accepts (its fields but provenance)."""
     return [name for name in cls.model_fields if name != "provenance"]
-
-
-# --- validating rows without building models ------------------------------------------------
-
-_MISSING = object()
-
-
-class RowValidator:
-    """The field values of one record type's raw rows, as the model would validate them, without
-    building a model: each field's own validator (memoised per text value: validators are pure),
-    then the type check pydantic makes after it, and the record type's ``settle`` rules.
-
-    ``values(raw)`` returns the canonical field values (data fields in field order, ``None`` for
-    an absent optional field) of a row the model accepts with nothing but these steps, and
-    ``None`` for any other row (a missing value, a value its validator rejects, anything
-    unusual): the caller validates that row with the model itself, which says what is wrong in
-    its own words. So a row is never accepted here that the model would reject."""
-
-    def __init__(self, cls: type[Record]):
-        self.cls = cls
-        # (name, validator, type, required, default, memo: text -> value)
-        self.fields = [(name, *_field_check(info), {}) for name, info in cls.model_fields.items()
-                       if name != "provenance"]
-        self.names = frozenset(name for name, *_ in self.fields)
-
-    def values(self, raw: dict[str, Any]) -> dict[str, Any] | None:
-        if not self.names.issuperset(raw):
-            return None
-        out: dict[str, Any] = {}
-        get = raw.get
-        for name, check, kind, required, default, memo in self.fields:
-            value = get(name)
-            if value is None or (type(value) is str and not value.strip()):  # blank: absent
-                if required:
-                    return None
-                out[name] = default
-                continue
-            result = memo.get(value, _MISSING) if type(value) is str else _MISSING
-            if result is _MISSING:
-                try:
-                    result = check(value)
-                except (ValueError, TypeError, PydanticCustomError):
-                    return None
-                if type(result) is not kind or (kind is float and not math.isfinite(result)):
-                    return None
-                if type(value) is str:
-                    if len(memo) > 200_000:  # ids and names barely repeat: keep the memo small
-                        memo.clear()
-                    memo[value] = result
-            out[name] = result
-        try:
-            self.cls.settle(out)
-        except (ValueError, PydanticCustomError):
-            return None
-        return out
-
-
-def _field_check(info: Any) -> tuple[Callable[[Any], Any], type, bool, Any]:
-    """(before-validator, the type it must give, required, default) of a model field."""
-    annotation, metadata = info.annotation, list(info.metadata)
-    if get_origin(annotation) in (Union, types.UnionType):  # X | None
-        [annotation] = [a for a in get_args(annotation) if a is not type(None)]
-    if get_origin(annotation) is Annotated:
-        annotation, *extra = get_args(annotation)
-        metadata += extra
-    [check] = [m.func for m in metadata if isinstance(m, BeforeValidator)]
-    if annotation not in (str, int, float, date):
-        raise TypeError(f"RowValidator: no fast check for a field of type {annotation!r}")
-    return check, annotation, info.is_required(), None if info.is_required() else info.default
-
-
-def year_of(cls: type[Record], values: dict[str, Any]) -> int | None:
-    """The fiscal year a record is stored under: its own, or that of its date (``year_from``)."""
-    if "fiscal_year" in values:
-        return values["fiscal_year"]
-    if cls.year_from is not None:
-        return fiscal_year_of(values[cls.year_from])
-    return None

@@ -3,8 +3,10 @@ required by NINTEI_REQUIRE_POSTGRES=1) PostgreSQL, each test in a fresh schema o
 from __future__ import annotations
 
 import os
-from pathlib import Path
 import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
 
 import pytest
 from sqlalchemy import text
@@ -41,8 +43,34 @@ def db(request, tmp_path_factory, postgres_unreachable):
         yield engine
         engine.dispose()
         return
-    if postgres_unreachable:
-        message = f"PostgreSQL unreachable at {POSTGRES_URL} ({postgres_unreachable})"
+    from sqlmodel import create_engine
+
+    with _postgres_schema(postgres_unreachable) as schema:
+        engine = create_engine(POSTGRES_URL, connect_args={"options": f"-c search_path={schema}"})
+        init_db(engine)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path_factory, postgres_unreachable):
+    """The URL of a database with no tables yet, as a user gives it to ``--db`` (for tests that
+    run the command line in other processes): an SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'nintei.db'}"
+        return
+    with _postgres_schema(postgres_unreachable) as schema:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+
+
+@contextmanager
+def _postgres_schema(unreachable: str | None) -> Iterator[str]:
+    """A schema of its own on the test PostgreSQL, dropped afterwards (the test skipped when the
+    server does not answer, failed when NINTEI_REQUIRE_POSTGRES=1)."""
+    if unreachable:
+        message = f"PostgreSQL unreachable at {POSTGRES_URL} ({unreachable})"
         if os.environ.get("NINTEI_REQUIRE_POSTGRES") == "1":
             pytest.fail(message)
         pytest.skip(message)
@@ -50,14 +78,9 @@ def db(request, tmp_path_factory, postgres_unreachable):
     admin = get_engine(POSTGRES_URL)
     with admin.begin() as conn:
         conn.execute(text(f'create schema "{schema}"'))
-    from sqlmodel import create_engine
-
-    engine = create_engine(POSTGRES_URL, connect_args={"options": f"-c search_path={schema}"})
-    init_db(engine)
     try:
-        yield engine
+        yield schema
     finally:
-        engine.dispose()
         with admin.begin() as conn:
             conn.execute(text(f'drop schema "{schema}" cascade'))
         admin.dispose()

@@ -28,3 +28,13 @@ def stored(engine, record_type: str | None = None) -> int:
         query = query.where(FactRow.record_type == record_type)
     with Session(engine) as session:
         return session.execute(query).scalar_one()
+
+
+def failing_after(original, at: int, message: str = "disk full"):
+    """``storing._values`` that raises after ``at`` rows: a failure in the middle of storing."""
+    def failing(rows, import_id):
+        for n, values in enumerate(original(rows, import_id)):
+            if n == at:
+                raise RuntimeError(message)
+            yield values
+    return failing

@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy import text
 
 from engine.errors import FactError
-from facts import importer, readers
+from facts import storing
 from facts.importer import import_paths
-from facts.readers import read_paths
-from facts.records import RECORD_TYPES, RowValidator
+from facts.readers import read_paths, xlsx
+from facts.records import RECORD_TYPES
+from facts.validator import RowValidator
 from facts.store import load_year
-from tests.facts_files import roster, stored, write_csv
+from tests.facts_files import failing_after, roster, stored, write_csv
 
 SAMPLES = Path(__file__).resolve().parent.parent / "facts" / "samples"
 
@@ -88,7 +89,7 @@ def _workbook(path: Path, shared: bool) -> Path:
 def test_the_fast_sheet_reader_reads_what_openpyxl_reads(tmp_path, monkeypatch, shared):
     path = _workbook(tmp_path / "hr.xlsx", shared)
     fast = read_paths([path])
-    monkeypatch.setattr(readers._FastBook, "open", classmethod(lambda cls, path: None))
+    monkeypatch.setattr(xlsx.FastBook, "open", classmethod(lambda cls, path: None))
     slow = read_paths([path])
     assert [(t.record_type, t.sheet, t.rows, t.headers) for t in fast.tables] == [
         (t.record_type, t.sheet, t.rows, t.headers) for t in slow.tables]
@@ -104,8 +105,8 @@ def test_a_sheet_the_fast_reader_does_not_know_is_read_by_openpyxl(tmp_path, mon
     book.active["B2"] = "=2024+1"  # a formula: data_only reads its cached value (none here)
     book.save(tmp_path / "hr.xlsx")
     calls = []
-    original = readers._read_xlsx_with_openpyxl
-    monkeypatch.setattr(readers, "_read_xlsx_with_openpyxl", lambda *a: calls.append(1) or original(*a))
+    original = xlsx.read_xlsx_with_openpyxl
+    monkeypatch.setattr(xlsx, "read_xlsx_with_openpyxl", lambda *a: calls.append(1) or original(*a))
     result = read_paths([tmp_path / "hr.xlsx"])
     assert calls == [1]
     assert result.tables[0].rows == [(2, {"staff_id": 1001, "fiscal_year": None, "name": "山田",
@@ -113,7 +114,7 @@ def test_a_sheet_the_fast_reader_does_not_know_is_read_by_openpyxl(tmp_path, mon
 
 
 def test_rows_are_stored_in_chunks_with_their_provenance(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "_BULK", 2)
+    monkeypatch.setattr(storing, "_BULK", 2)
     roster(tmp_path, *[str(1000 + i) for i in range(5)])
     report = import_paths(db, [tmp_path])
     assert report.new == 5 and stored(db) == 5
@@ -124,15 +125,8 @@ def test_rows_are_stored_in_chunks_with_their_provenance(db, tmp_path, monkeypat
 
 def test_a_failure_while_storing_in_bulk_stores_nothing(db, tmp_path, monkeypatch):
     roster(tmp_path, "1001", "1002", "1003")
-    original = importer._values
-
-    def failing(rows, import_id):
-        for n, values in enumerate(original(rows, import_id)):
-            if n == 2:
-                raise RuntimeError("disk full")
-            yield values
-
-    monkeypatch.setattr(importer, "_values", failing)
+    original = storing._values
+    monkeypatch.setattr(storing, "_values", failing_after(original, 2))
     with pytest.raises(RuntimeError):
         import_paths(db, [tmp_path])
     assert stored(db) == 0
@@ -140,12 +134,12 @@ def test_a_failure_while_storing_in_bulk_stores_nothing(db, tmp_path, monkeypatc
         assert conn.execute(text("select count(*) from import_batch")).scalar_one() == 0
         if db.dialect.name == "sqlite":  # the import's larger page cache is not left behind
             assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -2000
-    monkeypatch.setattr(importer, "_values", original)
+    monkeypatch.setattr(storing, "_values", original)
     assert import_paths(db, [tmp_path]).new == 3
 
 
 def test_a_reimport_of_many_rows_compares_every_one(db, tmp_path):
-    ids = [str(1000 + i) for i in range(importer._CHUNK + 20)]
+    ids = [str(1000 + i) for i in range(storing._CHUNK + 20)]
     roster(tmp_path / "a", *ids)
     import_paths(db, [tmp_path / "a"])
     changed = roster(tmp_path / "b", *ids)

@@ -1,0 +1,92 @@
+"""JSON (an array of records) and JSON Lines files."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from facts.aliases import record_type_for
+from facts.errors import Problem
+from facts.records import Source
+
+from .raw import ReadResult
+from .shape import read_objects
+
+# JSON: an array of records of values ([{"列名": 値}]); one level more is reported per value
+# ("値は文字・数値にしてください"); anything deeper is refused before it is parsed.
+MAX_JSON_DEPTH = 3
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},]')
+
+
+def read_json(path: Path, name: str, result: ReadResult) -> None:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        result.problems.append(Problem(name, "文字コードを読めません (UTF-8 で保存してください)"))
+        return
+    if (deep := _too_deep(text, MAX_JSON_DEPTH)) is not None:
+        result.problems.append(Problem(str(Source(file=name, row=deep)), _DEEP))
+        return
+    data = _loads(text, name, result)
+    if data is _UNREADABLE:
+        return
+    if not isinstance(data, list):
+        result.problems.append(Problem(name, "JSON は記録の配列 ([{...}, ...]) にしてください"))
+        return
+    read_objects(name, record_type_for(path.stem), enumerate(data, start=1), result)
+
+
+def read_jsonl(path: Path, name: str, result: ReadResult) -> None:
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        result.problems.append(Problem(name, "文字コードを読めません (UTF-8 で保存してください)"))
+        return
+    objects = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        if _too_deep(line, MAX_JSON_DEPTH - 1) is not None:
+            result.problems.append(Problem(where, _DEEP))
+            continue
+        item = _loads(line, where, result)
+        if item is not _UNREADABLE:
+            objects.append((number, item))
+    read_objects(name, record_type_for(path.stem), objects, result)
+
+
+_UNREADABLE = object()
+_DEEP = "JSON の入れ子が深すぎます (記録は {\"列名\": 値, ...} の形にし、値は文字か数値にしてください)"
+
+
+def _loads(text: str, where: str, result: ReadResult) -> Any:
+    """``json.loads``; what it cannot read becomes a problem at ``where`` (never an exception)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        result.problems.append(Problem(where, f"JSON として読めません ({exc.msg}: {exc.lineno}行 {exc.colno}文字目)"))
+    except ValueError:  # an integer of more than 4300 digits
+        result.problems.append(Problem(where, "JSON として読めません (桁の多すぎる数があります)"))
+    except RecursionError:  # _too_deep prevents it; a guard all the same
+        result.problems.append(Problem(where, _DEEP))
+    return _UNREADABLE
+
+
+def _too_deep(text: str, max_depth: int) -> int | None:
+    """None when no array or object in ``text`` nests deeper than ``max_depth``; else the
+    element of the top-level array (from 1) where it does. Strings are skipped, not parsed."""
+    depth = 0
+    element = 1
+    for token in _JSON_TOKEN.finditer(text):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            if depth > max_depth:
+                return element
+        elif char in "]}":
+            depth -= 1
+        elif char == "," and depth == 1:
+            element += 1
+    return None

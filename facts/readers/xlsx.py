@@ -1,0 +1,102 @@
+"""XLSX workbooks: one record type per sheet (or the file's). The sheets are read from their XML
+by ``FastBook`` (facts/readers/sheetxml.py) when it knows their shape, else by openpyxl."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+import openpyxl
+
+from facts.aliases import record_type_for
+from facts.errors import Problem
+from facts.records import Source
+
+from .raw import ReadResult, cell_value
+from .shape import read_grid
+from .sheetxml import FastBook, Unsupported
+
+
+def read_xlsx(path: Path, name: str, result: ReadResult) -> None:
+    fast = FastBook.open(path)
+    if fast is None:
+        read_xlsx_with_openpyxl(path, name, result)
+        return
+    read = ReadResult()  # kept apart: a file the fast reader gives up on is read again by openpyxl
+    try:
+        by_file = record_type_for(path.stem)
+        for title, target in fast.sheets:
+            default = record_type_for(title) or by_file
+            rows = fast.rows(target)
+            header = next(rows, None)
+            if header is None or header[0] != 1:
+                raise Unsupported("no header row first")
+            cells = header[1]
+            while cells and cell_value(cells[-1]) is None:
+                cells.pop()
+            if cells:
+                read_grid(name, title, default, cells, fast.within(rows, len(cells)), read)
+            elif next(rows, None) is not None:
+                raise Unsupported("values under a blank header")
+    except Unsupported:
+        read_xlsx_with_openpyxl(path, name, result)
+        return
+    finally:
+        fast.close()
+    result.tables.extend(read.tables)
+    result.problems.extend(read.problems)
+    result.ignored.extend(read.ignored)
+
+
+def read_xlsx_with_openpyxl(path: Path, name: str, result: ReadResult) -> None:
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        result.problems.append(Problem(name, f"Excel ファイルとして読めません ({exc})"))
+        return
+    try:
+        by_file = record_type_for(path.stem)
+        for sheet in book.worksheets:
+            default = record_type_for(sheet.title) or by_file
+            header = _xlsx_header(name, sheet, result)
+            if header is not None:
+                read_grid(name, sheet.title, default, header, _xlsx_rows(name, sheet, len(header), result), result)
+    finally:
+        book.close()
+
+
+def _xlsx_header(name: str, sheet: Any, result: ReadResult) -> list[Any] | None:
+    """Row 1 up to its last non-empty cell (None: nothing to read). Reading stops at the last
+    header column, so a stray cell far to the right (or a dimension of A1:XFD1048576) cannot make
+    every row 16,384 cells wide."""
+    try:
+        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        header = list(first)
+        while header and cell_value(header[-1]) is None:
+            header.pop()
+        if header:
+            return header
+        for number, cells in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+            if any(cell_value(v) is not None for v in cells):
+                result.problems.append(Problem(str(Source(file=name, sheet=sheet.title, row=1)), (
+                    f"1行目に見出しがありません ({number}行目に値があります)")))
+                break
+    except Exception as exc:  # openpyxl raises ValueError & co. for a cell it cannot read
+        result.problems.append(Problem(str(Source(file=name, sheet=sheet.title, row=1)), _cell_error(exc)))
+    return None
+
+
+def _xlsx_rows(name: str, sheet: Any, width: int, result: ReadResult) -> Iterator[tuple[int, tuple]]:
+    """Rows 2.. as (row number, cells), streamed: blank rows cost nothing to keep."""
+    number = 1
+    try:
+        for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
+            yield number, cells
+    except Exception as exc:  # openpyxl fails on a number cell it cannot read (<v>NaN</v>, <v>INF</v>)
+        result.problems.append(Problem(str(Source(file=name, sheet=sheet.title, row=number + 1)), _cell_error(exc)))
+
+
+def _cell_error(exc: Exception) -> str:
+    literal = re.search(r"'([^']*)'$", str(exc))
+    what = f"'{literal[1]}'" if literal else str(exc)
+    return f"数値のセルの値 {what} を読めません (有限の数値にしてください: nan や inf は使えません)"
