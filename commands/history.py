@@ -28,6 +28,9 @@ def history_cmd(ctx: click.Context, staff_id: str, policy: str | None, fmt: str)
 
     db = open_db(ctx)
     entries = history(db, staff_id, policy)
+    from engine.people import corrections_of
+
+    corrected = corrections_of(db, {rid: None for e in entries for rid in e.fact_rows})
     with Session(db) as session:
         overrides, revocations = [], []
         for p in sorted({e.run.policy for e in entries} | ({policy} if policy else set())):
@@ -38,7 +41,9 @@ def history_cmd(ctx: click.Context, staff_id: str, policy: str | None, fmt: str)
         click.echo(json.dumps({
             "staff_id": staff_id,
             "decisions": [{"policy": e.run.policy, "fiscal_year": e.run.fiscal_year, "run": e.run.id,
-                           "status": e.run.status, "outcomes": e.outcomes} for e in entries],
+                           "status": e.run.status, "outcomes": e.outcomes,
+                           "corrections": [corrected[r] for r in sorted(e.fact_rows) if r in corrected]}
+                          for e in entries],
             "overrides": [{"id": o.id, "policy": o.policy, "fiscal_year": o.fiscal_year,
                            "certification": o.certification, "outcome": o.outcome, "engine_outcome": o.engine_outcome,
                            "reason": o.reason, "by": o.by, "at": local_time(o.at), "run": o.run_id} for o in overrides],
@@ -54,6 +59,13 @@ def history_cmd(ctx: click.Context, staff_id: str, policy: str | None, fmt: str)
         run = e.run
         click.echo(f"\n{run.policy} {wareki_year(run.fiscal_year)}（{run.fiscal_year}） 審査 run {run.id}"
                    f"（{STATUS.get(run.status, run.status)}、{local_time(run.finished_at)}、{run.ran_by or '-'}）")
+        for rid in sorted(e.fact_rows):
+            c = corrected.get(rid)
+            if c is not None:
+                when = f"{c['by']}、{c['at'][:16].replace('T', ' ')}; 理由: {c['reason']}"
+                click.echo(f"  訂正された記録を使用: {c['corrected']}（訂正前: {c['earlier']}; {when}）"
+                           if c["kind"] == "corrected" else
+                           f"  使った記録 {c['earlier']} は後に訂正（訂正後: {c['corrected']}; {when}）")
         for cert, outcome in e.outcomes.items():
             click.echo(f"  {cert}: {OUTCOME_JA.get(outcome, outcome)}")
             for o in overrides:

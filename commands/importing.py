@@ -36,7 +36,7 @@ def _count(counts: Any, key: str) -> int:
     return getattr(counts, key) if hasattr(counts, key) else counts.get(key, 0)
 
 
-def import_facts(db, paths: tuple[Path, ...], *, to_stderr: bool) -> None:
+def import_facts(db, paths: tuple[Path, ...], *, to_stderr: bool, correction: tuple[str, str] | None = None) -> None:
     """Import fact files and print the counts (to stderr when stdout holds a document)."""
     from facts.importer import import_paths
 
@@ -44,26 +44,39 @@ def import_facts(db, paths: tuple[Path, ...], *, to_stderr: bool) -> None:
 
     report = import_paths(db, [Path(p) for p in paths], catalogues=_catalogues(),
                           certifications=load_rulebook().certification_names(),
-                          waiting=lambda message: click.echo(message, err=True))
+                          waiting=lambda message: click.echo(message, err=True), correction=correction)
     click.echo("取り込み結果:", err=to_stderr)
     for record_type, n in report.counts.items():
         name = RECORD_TYPE_JA.get(record_type, record_type)
         line = f"  {name} ({record_type}): 新規 {_count(n, 'new')} 件、変更なし {_count(n, 'unchanged')} 件"
         if _count(n, "conflicts"):
             line += f"、不一致 {_count(n, 'conflicts')} 件"
+        if _count(n, "corrected"):
+            line += f"、訂正 {_count(n, 'corrected')} 件"
         click.echo(line, err=to_stderr)
     if report.ignored:
         click.echo("記録の項目ではないため無視した列: " + "、".join(report.ignored), err=True)
     for conflict in report.conflicts:
         click.echo(f"警告: {conflict}", err=True)
+    if report.conflicts:
+        click.echo("登録済みの値を訂正するときは、理由を添えて `nintei import --correct --reason \"…\" ファイル` と"
+                   "してください（訂正前の値・理由・訂正した人と日時は台帳に残ります）。", err=True)
+    for change in getattr(report, "corrections", []):
+        values = "、".join(f"{k}: {change.stored[k]!r} → {change.new[k]!r}" for k in change.new)
+        click.echo(f"訂正: {change.source}: {change.record_id}（{values}; 訂正前は {change.stored_source}）",
+                   err=to_stderr)
 
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
+@click.option("--correct", is_flag=True,
+              help="登録済みの記録と値が違う行を訂正として登録する（訂正前の値・理由・人・日時は台帳に残る）")
+@click.option("--reason", metavar="TEXT", help="訂正の理由（--correct では必須）")
+@click.option("--by", default=None, metavar="NAME", help="訂正した人（既定: ログイン名）")
 @db_option
 @click.pass_context
-def import_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+def import_cmd(ctx: click.Context, paths: tuple[Path, ...], correct: bool, reason: str | None, by: str | None) -> None:
     """事実ファイル（CSV・XLSX・JSON Lines）またはフォルダを検証して取り込みます。
 
     取り込みは一つのトランザクションです。誤りがあれば `ファイル:行: 列: 問題` を
@@ -74,4 +87,13 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
       nintei import facts/samples/moka/
       nintei import 職員名簿.csv プロジェクト.xlsx --db sqlite:///nintei.db
     """
-    import_facts(open_db(ctx), paths, to_stderr=False)
+    correction = None
+    if correct:
+        if not (reason or "").strip():
+            raise click.UsageError("--correct には --reason で訂正の理由を添えてください（台帳に残ります）", ctx)
+        from facts.ledger import login
+
+        correction = (reason.strip(), by or login())
+    elif reason:
+        raise click.UsageError("--reason は --correct と一緒に使います", ctx)
+    import_facts(open_db(ctx), paths, to_stderr=False, correction=correction)

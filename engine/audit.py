@@ -142,6 +142,13 @@ def _judgements(session: Session, e: LedgerEntry, run: ReviewRun, recorded: dict
             outcomes[staff_id] = orjson.loads(data).get("o", {})
         except orjson.JSONDecodeError:
             out.problems.append(Problem(e.seq, f"{where}: JSON として読めません（改変されています）"))
+    if not count and recorded.get("legacy"):  # decisions stored whole, before compact judgements
+        from .adopt import legacy_digest
+
+        if legacy_digest(session.connection(), run.id) != recorded["legacy"]:
+            out.problems.append(Problem(e.seq, f"{name}: 判定（台帳導入前の形式）が台帳の記録と異なります"
+                                               "（改変・削除・挿入されています）"))
+        return recorded
     if recorded and (recorded.get("count") != count or recorded.get("head") != prev):
         out.problems.append(Problem(e.seq, f"{name}: 判定の数または末尾が台帳の記録と異なります（台帳: "
                                            f"{recorded.get('count')} 件、現在: {count} 件; 末尾の判定が削除・追加されています）"))
@@ -237,19 +244,6 @@ def _short(value) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def import_body(batch, rows: int, head: str) -> dict:
-    """What an import's ledger entry attests: the batch (files, counts) and its rows' chain."""
-    return {"import": batch.id, "started_at": runs.iso(batch.started_at), "files": orjson.loads(batch.files),
-            "counts": orjson.loads(batch.counts), "rows": rows, "head": head}
-
-
-def correction_body(import_id: int, corrections: list) -> dict:
-    """What a correction entry attests: each earlier row and the row replacing it, why, who, when."""
-    return {"import": import_id, "corrections": [
-        {"id": c.id, "old_row": c.old_row, "new_row": c.new_row, "reason": c.reason, "by": c.by, "at": runs.iso(c.at)}
-        for c in sorted(corrections, key=lambda c: c.id)]}
-
-
 def _facts(session: Session, entries: list[LedgerEntry], out: Verification) -> None:
     """Every fact row in the chain of the import that stored it; every replacement a correction's."""
     imports = {e.ref: e for e in entries if e.kind == "import"}
@@ -283,7 +277,7 @@ def _facts(session: Session, entries: list[LedgerEntry], out: Verification) -> N
         if b is None:
             out.problems.append(Problem(e.seq, f"台帳 #{e.seq}（取込 {batch}）: import_batch の行がありません（削除されています）"))
             continue
-        now = import_body(b, count, head)
+        now = ledger.import_body(b, count, head)
         for key in sorted(set(now) | set(recorded)):
             if now.get(key) != recorded.get(key):
                 what = ("事実行の数または末尾（台帳: {} 件、現在: {} 件; 末尾の行が削除・追加されています）"
@@ -310,7 +304,7 @@ def _corrections(session: Session, entries: list[LedgerEntry], replaced: dict[in
             continue
         attested.add(e.ref)
         recorded = orjson.loads(e.body)
-        now = correction_body(e.ref, by_import.get(e.ref, []))
+        now = ledger.correction_body(e.ref, by_import.get(e.ref, []))
         if now != recorded:
             out.problems.append(Problem(e.seq, f"台帳 #{e.seq}（訂正、取込 {e.ref}）: 訂正の記録（fact_correction）が"
                                                "台帳の記録と異なります（改変・削除されています）"))

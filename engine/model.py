@@ -111,10 +111,13 @@ class Decision(Frozen):
     # people's actions beside the engine's decision (spec/cli.md): the outcome stays the engine's
     override: dict[str, Any] | None = None  # outcome, reason, by, at
     revoked: dict[str, Any] | None = None  # reason, by, date
+    # records the decision used that ``import --correct`` corrected (kind "corrected": the value
+    # used is the corrected one; "corrected_later": the record was corrected after the decision)
+    corrections: list[dict[str, Any]] | None = None
 
     def public(self) -> dict[str, Any]:
         """The decision object of spec/cli.md (plus extensions); override / revoked when present."""
-        return self.model_dump(mode="json", exclude={k for k in ("override", "revoked") if getattr(self, k) is None})
+        return self.model_dump(mode="json", exclude={k for k in ("override", "revoked", "corrections") if getattr(self, k) is None})
 
 
 class ReviewResult:

@@ -19,11 +19,11 @@ from facts import ledger
 from facts.dates import fiscal_year_of, wareki_year
 from facts.db import init_db
 from facts.records import Certification, Source
-from facts.tables import FactRow
+from facts.tables import FactCorrection, FactRow
 
 from .errors import ReviewError
 from .rulebook import load_rulebook
-from .runs import iso
+from .runs import iso, local_iso
 from .tables import DecisionRow, Override, ReviewRun, Revocation
 
 OUTCOME_JA = {"certified": "認定", "not_certified": "非認定", "held": "認定済（保持）"}  # as engine.render words them
@@ -111,6 +111,7 @@ def grants_of(session: Session, policy_id: str, staff_id: str, before_year: int)
     grants = earlier_grants(session, policy_id, before_year, staff_id=staff_id, revocations=False)[0]
     out = list(grants.get(staff_id, []))
     for (data,) in session.execute(select(FactRow.data).where(FactRow.record_type == "certification",
+                                                             FactRow.replaced_by == None,  # noqa: E711
                                                              FactRow.staff_id == staff_id)).all():
         rec = orjson.loads(data)
         if rec.get("policy") == policy_id and int(rec.get("fiscal_year") or 0) < before_year:
@@ -170,3 +171,33 @@ def actions_for(session: Session, policy_id: str, staff_ids: set[str] | None = N
     if staff_ids is not None:
         oq, rq = oq.where(Override.staff_id.in_(staff_ids)), rq.where(Revocation.staff_id.in_(staff_ids))
     return session.exec(oq.order_by(Override.id)).all(), session.exec(rq.order_by(Revocation.id)).all()
+
+
+def corrections_of(db, records: dict[int, Any]) -> dict[int, dict[str, Any]]:
+    """For the fact rows among ``records`` (id -> record) that a correction made or replaced:
+    what to show beside a decision that used them (the value corrected, the earlier row, why, who,
+    when; or that the row was corrected after the decision)."""
+    if not records:
+        return {}
+    ids = list(records)
+    out: dict[int, dict[str, Any]] = {}
+    with Session(db) as session:
+        rows = []
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            rows += session.exec(select(FactCorrection).where(
+                FactCorrection.new_row.in_(part) | FactCorrection.old_row.in_(part))).all()
+        others = {c.old_row for c in rows} | {c.new_row for c in rows}
+        sources = {r.id: _source(r) for r in session.exec(select(FactRow).where(FactRow.id.in_(others))).all()}
+    for c in rows:
+        note = {"reason": c.reason, "by": c.by, "at": local_iso(c.at), "earlier": sources.get(c.old_row),
+                "corrected": sources.get(c.new_row)}
+        if c.new_row in records:
+            out[c.new_row] = {"kind": "corrected", **note}
+        if c.old_row in records:
+            out[c.old_row] = {"kind": "corrected_later", **note}
+    return out
+
+
+def _source(row: FactRow) -> str:
+    return f"{row.source_file}:{row.source_sheet}:{row.source_row}" if row.source_sheet else f"{row.source_file}:{row.source_row}"

@@ -316,6 +316,18 @@ def people_lines(decision: Decision, lang: str = "ja") -> list[str]:
             out.append(f"  Revoked from {r['date']} — {r['by']}; grounds: {r['reason']}")
         else:
             out.append(f"  取消: {r['date']} 付け — {r['by']}; 根拠: {r['reason']}")
+    for c in decision.corrections or []:
+        at = c["at"][:16].replace("T", " ")
+        if c["kind"] == "corrected":
+            out.append(f"  Uses a corrected record: {c['corrected']} (before: {c['earlier']}; {c['by']}, {at}; "
+                       f"reason: {c['reason']})" if lang == "en" else
+                       f"  訂正された記録を使っています: {c['corrected']}（訂正前: {c['earlier']}; {c['by']}、{at}; "
+                       f"理由: {c['reason']}）")
+        else:
+            out.append(f"  A record it used was corrected afterwards: {c['earlier']} -> {c['corrected']} ({c['by']}, "
+                       f"{at}; reason: {c['reason']})" if lang == "en" else
+                       f"  この判定が使った記録 {c['earlier']} は、判定の後に訂正されました（訂正後: {c['corrected']}; "
+                       f"{c['by']}、{at}; 理由: {c['reason']}）")
     return out
 
 

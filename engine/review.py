@@ -264,9 +264,12 @@ def render_rows(db, rows: list[DecisionRow]) -> list[Decision]:
                 JudgementRow.run_id == run_id, JudgementRow.staff_id.in_({r.staff_id for r in same})))}
         compiled = compiled_for_run(run)
         records = load_rows(db, {rid for doc in docs.values() for rid in stored.row_ids(doc)})
+        corrected = people.corrections_of(db, records)
         rendered: dict[str, dict[str, Decision]] = {}
         for staff_id, doc in docs.items():
-            rendered[staff_id] = {d.certification: d for d in stored.render(doc, records, compiled)}
+            notes = [corrected[rid] for rid in dict.fromkeys(stored.row_ids(doc)) if rid in corrected]
+            rendered[staff_id] = {d.certification: d.model_copy(update={"corrections": notes}) if notes else d
+                                  for d in stored.render(doc, records, compiled)}
         for r in same:
             out[r.id] = rendered[r.staff_id][r.certification]
     return _with_people(db, [out[r.id] for r in rows])

@@ -23,20 +23,12 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from facts import ledger
+from facts.ledger import iso
 from facts.db import advisory_key
 
 from .tables import ReviewRun
 
 HOST = socket.gethostname()
-
-
-def iso(value: datetime | None) -> str | None:
-    """A stored time as one text on every database (SQLite gives it back without its zone)."""
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value.isoformat(timespec="microseconds")
 
 
 def local_iso(value: datetime) -> str:

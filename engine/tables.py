@@ -119,6 +119,10 @@ def upgrade(conn: Connection) -> None:
         conn.execute(CreateIndex(index, if_not_exists=True))
     add_missing_columns(conn, ReviewRun.__table__)  # the ledger's columns, issue 15
     add_missing_columns(conn, JudgementRow.__table__)
+    from . import adopt  # a database made before the ledger gets one, once
+
+    if adopt.needed(conn):
+        adopt.adopt(conn)
     if inspect(conn).has_index(ReviewRun.__tablename__, CURRENT_RUN_INDEX):
         return
     runs = conn.execute(select(ReviewRun.id, ReviewRun.policy, ReviewRun.fiscal_year, ReviewRun.finished_at)

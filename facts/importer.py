@@ -35,7 +35,8 @@ __all__ = ["Catalogues", "CertificationNames", "Conflict", "ImportReport", "Type
 
 def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalogues | None = None,
                  certifications: CertificationNames | None = None,
-                 waiting: Callable[[str], None] | None = None) -> ImportReport:
+                 waiting: Callable[[str], None] | None = None,
+                 correction: tuple[str, str] | None = None) -> ImportReport:
     """Import every fact file under ``paths``; all or nothing. Raises ``FactError``.
 
     ``certifications``: the policies and certifications that history rows may name (default: those
@@ -46,7 +47,11 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalo
     the commit, an import holds a lock (PostgreSQL: an advisory lock; SQLite: the write lock,
     waited for up to the busy timeout, facts.db.SQLITE_BUSY_SECONDS). A second import of the
     same files waits, then finds the first one's rows stored and stores nothing new. ``waiting``
-    is told, in words, when the import has to wait."""
+    is told, in words, when the import has to wait.
+
+    ``correction`` (reason, by): ``import --correct``: changed values under stored keys are
+    stored as corrections (facts/storing.py), the earlier rows kept; without it they are
+    conflicts and the stored values stand."""
     read = ReadResult()
     context = _Context(certifications)
     checked = _Checked()
@@ -63,7 +68,7 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalo
             if problems:
                 raise FactError(problems, summary=(
                     f"事実ファイルに {len(problems)} 件の問題があります。何も登録していません。"))
-            report = store(session, rows, read.files)
+            report = store(session, rows, read.files, correction)
             report.ignored = read.ignored
             session.commit()
     except OperationalError as exc:

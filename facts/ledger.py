@@ -26,7 +26,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import orjson
@@ -128,11 +128,33 @@ def append(conn, kind: str, ref: int, body: dict[str, Any], by: str | None = Non
 
 def lock_facts(conn) -> None:
     """PostgreSQL: wait for an import or correction in progress (they hold this lock for their
-    transaction), so that what is read next sees all of it or none of it."""
+    transaction: facts.importer), so that what is read next sees all of it or none of it."""
     if conn.dialect.name == "postgresql":
         from .db import advisory_key
 
-        conn.execute(select(func.pg_advisory_xact_lock(advisory_key("facts"))))
+        conn.execute(select(func.pg_advisory_xact_lock(advisory_key("import"))))
+
+
+def iso(value: datetime | None) -> str | None:
+    """A stored time as one text on every database (SQLite gives it back without its zone)."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.isoformat(timespec="microseconds")
+
+
+def import_body(batch, rows: int, head: str) -> dict[str, Any]:
+    """What an import's entry attests: the batch (files, counts) and its new rows' chain."""
+    return {"import": batch.id, "started_at": iso(batch.started_at), "files": orjson.loads(batch.files),
+            "counts": orjson.loads(batch.counts), "rows": rows, "head": head}
+
+
+def correction_body(import_id: int, corrections: list) -> dict[str, Any]:
+    """What a correction entry attests: each earlier row and the row replacing it, why, who, when."""
+    return {"import": import_id, "corrections": [
+        {"id": c.id, "old_row": c.old_row, "new_row": c.new_row, "reason": c.reason, "by": c.by, "at": iso(c.at)}
+        for c in sorted(corrections, key=lambda c: c.id)]}
 
 
 def facts_mark(conn) -> tuple[int, int | None, str]:

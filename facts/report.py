@@ -10,6 +10,7 @@ class TypeCounts:
     new: int = 0
     unchanged: int = 0
     conflicts: int = 0
+    corrected: int = 0  # import --correct: changed values under stored keys, stored as corrections
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class ImportReport:
     files: list[str]
     counts: dict[str, TypeCounts] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
+    corrections: list[Conflict] = field(default_factory=list)  # import --correct: the values corrected
     ignored: list[str] = field(default_factory=list)  # "file: header" of columns that are no field
 
     @property

@@ -128,7 +128,8 @@ def _load_year(session: Session, fiscal_year: int, bad: list[Problem]) -> YearFa
 def _load(session: Session, model: type[R], fiscal_year: int, bad: list[Problem],
           row_ids: dict[int, int]) -> list[R]:
     query = (select(FactRow.id, FactRow.data, FactRow.source_file, FactRow.source_sheet, FactRow.source_row)
-             .where(FactRow.record_type == model.record_type, FactRow.fiscal_year <= fiscal_year)
+             .where(FactRow.record_type == model.record_type, FactRow.fiscal_year <= fiscal_year,
+                    FactRow.replaced_by == None)  # noqa: E711  (a row a correction replaced is history)
              .order_by(FactRow.id))
     out = []
     for row_id, *row in session.execute(query):

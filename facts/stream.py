@@ -22,10 +22,17 @@ from sqlmodel import Session
 
 from facts.records import RECORD_TYPES, Evaluation, Staff
 from facts.store import _LISTS, StaffFacts, YearFacts, _loads, _rebuild
-from facts.tables import FactRow
+from facts.tables import FactRow, own_key
 from facts.errors import FactError, Problem
 
 ALL = sys.maxsize  # every stored fact_row id
+# the facts as they stood when fact_row ``upto`` was the last: stored by then, and not replaced by
+# a correction stored by then (with upto = ALL: the facts as they stand)
+AS_OF = "id <= ? AND (replaced_by IS NULL OR replaced_by > ?)"
+
+
+def as_of(upto: int = ALL) -> tuple:
+    return (FactRow.id <= upto, (FactRow.replaced_by == None) | (FactRow.replaced_by > upto))  # noqa: E711
 
 # (fact_row id, record type, data, source file, sheet, row)
 Raw = tuple[int, str, str, str, "str | None", int]
@@ -145,7 +152,7 @@ def _key(record_key: str, year_at: int, parts: int, data: str) -> tuple[int, str
     """(fiscal_year, project_id) of a project or evaluation row, read off its record key
     (project: staff|year|project; evaluation: year|project|occasion|perspective|evaluator|target)
     without parsing its data; from the data when an id itself holds a '|'."""
-    bits = record_key.split("|")
+    bits = own_key(record_key).split("|")
     if len(bits) == parts and bits[year_at].isdigit():
         return int(bits[year_at]), bits[year_at + 1]
     return _project_key(data)
@@ -154,7 +161,7 @@ def _key(record_key: str, year_at: int, parts: int, data: str) -> tuple[int, str
 def roster(engine: Engine, fiscal_year: int, upto: int = ALL) -> list[str]:
     with engine.connect() as conn:
         ids = conn.execute(select(FactRow.staff_id).where(
-            FactRow.record_type == "staff", FactRow.fiscal_year == fiscal_year, FactRow.id <= upto)).scalars().all()
+            FactRow.record_type == "staff", FactRow.fiscal_year == fiscal_year, *as_of(upto))).scalars().all()
     return sorted(set(ids))
 
 
@@ -195,14 +202,14 @@ def year_index(engine: Engine, fiscal_year: int, upto: int = ALL) -> YearIndex:
     bad: list[Problem] = []
     with engine.connect() as conn:  # straight from the DB-API cursor: 340k rows for 100k staff
         for raw in _rows(conn, f"SELECT {_SELECT}, staff_id, record_key FROM fact_row WHERE record_type = ? "
-                               "AND fiscal_year <= ? AND id <= ?", ("project", fiscal_year, upto)):
+                               "AND fiscal_year <= ? AND " + AS_OF, ("project", fiscal_year, upto, upto)):
             key = _key(raw[7], 1, 3, raw[2])
             if key is None:
                 unreadable.append(tuple(raw[:6]))
             else:
                 participants.setdefault(key, set()).add(raw[6])
         evaluation_rows = _rows(conn, f"SELECT {_SELECT}, record_key FROM fact_row WHERE record_type = ? "
-                                      "AND fiscal_year <= ? AND id <= ?", ("evaluation", fiscal_year, upto))
+                                      "AND fiscal_year <= ? AND " + AS_OF, ("evaluation", fiscal_year, upto, upto))
         evaluation_rows.sort()  # by id: stored order (sorting here spares the database a sort on disk)
         for raw in evaluation_rows:
             key = _key(raw[6], 0, 6, raw[2])
@@ -231,13 +238,13 @@ def chunk(engine: Engine, index: YearIndex, ids: list[str]) -> Chunk:
         # from the index
         rows = _rows(conn, f"SELECT {_SELECT}, staff_id, record_key FROM fact_row WHERE staff_id IN ({marks}) "
                            "AND fiscal_year <= ? AND record_type <> 'evaluation' "
-                           "AND (record_type <> 'staff' OR fiscal_year = ?) AND id <= ? ORDER BY id",
-                     (*ids, fiscal_year, fiscal_year, index.upto))
+                           "AND (record_type <> 'staff' OR fiscal_year = ?) AND " + AS_OF + " ORDER BY id",
+                     (*ids, fiscal_year, fiscal_year, index.upto, index.upto))
     order = {s: i for i, s in enumerate(ids)}
     rows.sort(key=lambda r: order[r[6]])  # stable: by staff member in roster order, then id
     keys = {_key(r[7], 1, 3, r[2]) for r in rows if r[1] == "project"} - {None}
     evaluations, participants = index.evaluations, index.participants
-    return Chunk(fiscal_year, ids, [(*r[:6], r[7]) for r in rows],
+    return Chunk(fiscal_year, ids, [(*r[:6], own_key(r[7])) for r in rows],
                  {k: evaluations[k] for k in keys if k in evaluations},
                  {k: participants[k] for k in keys if k in participants})
 

@@ -67,6 +67,14 @@ class FactCorrection(SQLModel, table=True):
     at: datetime = Field(default_factory=_now)
 
 
+MOVED = "\x1f"  # a replaced row's record_key is its key + MOVED + its id (the key is the new row's)
+
+
+def own_key(stored_key: str) -> str:
+    """The record's key, whether its row stands or a correction replaced it."""
+    return stored_key.split(MOVED, 1)[0]
+
+
 def add_missing_columns(conn, table) -> None:
     """ALTER TABLE ... ADD COLUMN for each nullable column a database made earlier lacks."""
     from sqlalchemy import inspect

@@ -32,8 +32,8 @@ def stored(engine, record_type: str | None = None) -> int:
 
 def failing_after(original, at: int, message: str = "disk full"):
     """``storing._values`` that raises after ``at`` rows: a failure in the middle of storing."""
-    def failing(rows, import_id):
-        for n, values in enumerate(original(rows, import_id)):
+    def failing(rows, import_id, *chain):
+        for n, values in enumerate(original(rows, import_id, *chain)):
             if n == at:
                 raise RuntimeError(message)
             yield values

@@ -52,7 +52,7 @@ def _cli(db, *args):
 def test_an_untouched_ledger_verifies_and_the_runs_are_listed(reviewed):
     result = verify(reviewed)
     assert result.intact, [p.message for p in result.problems]
-    assert result.counts == {"run": 3} and result.runs_checked == 3 and result.decisions_checked == 270
+    assert result.counts == {"import": 1, "run": 3} and result.runs_checked == 3 and result.decisions_checked == 270
     out = _cli(reviewed, "audit", "verify")
     assert out.exit_code == 0 and "台帳は完全です" in out.output and result.head in out.output
     listed = _cli(reviewed, "runs", "--fiscal-year", "令和7年度")
@@ -86,14 +86,14 @@ TAMPERING = {
         "delete from review_judgement where id = (select min(id) + 3 from review_judgement where run_id = 3)",
         "直前の判定とつながっていません", "削除"),
     "a run's rules edited": (
-        "update review_run set rules_content = rules_content || ' ' where id = 3", "rules_sha256", "台帳 #3"),
+        "update review_run set rules_content = rules_content || ' ' where id = 3", "rules_sha256", "台帳 #4"),
     "a superseded run made current": (
         "update review_run set current = false, status = 'superseded' where id = 3; "
-        "update review_run set current = true, status = 'complete' where id = 2", "状態", "台帳 #2"),
+        "update review_run set current = true, status = 'complete' where id = 2", "状態", "台帳 #3"),
     "a ledger entry edited": (
         "update ledger_entry set body = replace(body, '\"status\":\"complete\"', '\"status\":\"failed\"') "
-        "where seq = 2", "台帳 #2", "ハッシュと一致しません"),
-    "a ledger entry deleted": ("delete from ledger_entry where seq = 2", "台帳 #3", "つながっていません"),
+        "where seq = 3", "台帳 #3", "ハッシュと一致しません"),
+    "a ledger entry deleted": ("delete from ledger_entry where seq = 3", "台帳 #4", "つながっていません"),
 }
 
 
@@ -161,7 +161,7 @@ def test_a_killed_review_is_recorded_failed_and_the_current_run_stands(reviewed,
     assert _current(reviewed) == before
     result = verify(reviewed)
     assert result.intact, [p.message for p in result.problems]
-    assert result.counts == {"run": 4}
+    assert result.counts == {"import": 1, "run": 4}
 
 
 def _status(db, run_id: int) -> str:
@@ -173,3 +173,28 @@ def _current(db) -> list[tuple]:
     with db.connect() as conn:
         return conn.execute(text("select d.staff_id, d.certification, d.outcome, d.run_id from review_decision d "
                                  "join review_run r on r.id = d.run_id where r.current order by d.id")).all()
+
+
+def test_a_database_made_before_the_ledger_gets_one_and_it_verifies(reviewed):
+    """What a database of the previous version holds: no ledger, no hashes (and one run whose
+    decisions were stored whole, before compact judgements): the next command adopts it all."""
+    from facts.db import init_db
+
+    with reviewed.begin() as conn:
+        conn.execute(text("delete from ledger_entry"))
+        conn.execute(text("update fact_row set hash = null"))
+        conn.execute(text("update review_judgement set prev = null, hash = null"))
+        conn.execute(text("update review_run set ran_by = null, nintei_version = null, facts_upto = null, "
+                          "facts_entry = null, facts_hash = null, host = null, pid = null"))
+        conn.execute(text("update review_decision set decision = '{\"legacy\": true}' where run_id = 1"))
+        conn.execute(text("delete from review_judgement where run_id = 1"))
+    init_db(reviewed)
+    result = verify(reviewed)
+    assert result.intact, [p.message for p in result.problems]
+    assert result.counts == {"import": 1, "run": 3}
+    with reviewed.connect() as conn:
+        assert conn.execute(text("select count(*) from ledger_entry where by like 'nintei（台帳導入時%'")).scalar() == 4
+    with reviewed.begin() as conn:  # and what it adopted is protected from then on
+        conn.execute(text("update review_decision set outcome = 'certified' where run_id = 1 and id = "
+                          "(select min(id) from review_decision where run_id = 1 and outcome = 'not_certified')"))
+    assert "台帳導入前の形式" in verify(reviewed).problems[0].message

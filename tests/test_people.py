@@ -103,7 +103,7 @@ def test_a_revocation_ends_held_for_later_years_and_is_shown(moka):
     bad = _cli(moka, "override", "11003", "--policy", "moka", "--fiscal-year", "2024", "--certification",
                "dx_master", "--outcome", "certified", "--reason", "x")
     assert bad.exit_code == 1 and "dx_master" in bad.output
-    assert verify(moka).counts == {"run": 2, "revocation": 1}
+    assert verify(moka).counts == {"import": 1, "run": 2, "revocation": 1}
 
 
 @pytest.mark.parametrize("what", ["override", "revocation"])
