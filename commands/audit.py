@@ -78,15 +78,29 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 @click.option("--run", "run_id", type=int, default=None, metavar="RUN", help="この審査の判定だけを検証（台帳の連鎖は全体を検証）")
+@click.option("--head", "kept_head", default=None, metavar="HASH",
+              help="以前に書き留めた台帳の先頭ハッシュ: それが今も台帳の項目であることも確かめる")
 @db_option
 @click.pass_context
-def verify_cmd(ctx: click.Context, run_id: int | None) -> None:
+def verify_cmd(ctx: click.Context, run_id: int | None, kept_head: str | None) -> None:
     """台帳を検証します: 項目のハッシュと連鎖、各審査とその判定、事実の取込。
     改変・削除・挿入があれば、最初に検証できない項目を示して終了コード 1 で終わります。"""
     from engine.audit import KIND_JA, verify
 
     db = open_db(ctx)
     result = verify(db, run_id)
+    if kept_head is not None:
+        from engine.audit import Problem
+        from facts.ledger import LedgerEntry
+        from sqlmodel import Session, select
+
+        with Session(db) as session:
+            seq = session.exec(select(LedgerEntry.seq).where(LedgerEntry.hash == kept_head.strip().lower())).first()
+        if seq is None:
+            result.problems.insert(0, Problem(None, f"書き留めた先頭ハッシュ {kept_head} が台帳にありません"
+                                                    "（台帳がその時点より前から作り直されています）"))
+        else:
+            click.echo(f"書き留めた先頭ハッシュは台帳 #{seq} の項目です（それ以降 {result.entries - seq:,} 項目）。")
     kinds = "、".join(f"{KIND_JA.get(k, k)} {n:,}" for k, n in sorted(result.counts.items()))
     scope = f"（審査 run {run_id} の判定）" if run_id is not None else ""
     if result.intact:

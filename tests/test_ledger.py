@@ -55,6 +55,10 @@ def test_an_untouched_ledger_verifies_and_the_runs_are_listed(reviewed):
     assert result.counts == {"import": 1, "run": 3} and result.runs_checked == 3 and result.decisions_checked == 270
     out = _cli(reviewed, "audit", "verify")
     assert out.exit_code == 0 and "台帳は完全です" in out.output and result.head in out.output
+    kept = _cli(reviewed, "audit", "verify", "--head", result.head)
+    assert kept.exit_code == 0 and "台帳 #4 の項目です" in kept.output
+    rewritten = _cli(reviewed, "audit", "verify", "--head", "ab" * 32)
+    assert rewritten.exit_code == 1 and "作り直されています" in rewritten.output
     listed = _cli(reviewed, "runs", "--fiscal-year", "令和7年度")
     assert listed.exit_code == 0, listed.output
     lines = listed.output.splitlines()
