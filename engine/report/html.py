@@ -66,7 +66,8 @@ def _view(view: View) -> str:
 
 def render_page(report: Report) -> str:
     year = report.fiscal_year
-    title = f"{report.municipality} {report.title} 審査報告 {wareki_year(year)}（{year}年度）"
+    name = report.title if report.title.startswith(report.municipality) else f"{report.municipality} {report.title}"
+    title = f"{name} 審査報告 {wareki_year(year)}（{year}年度）"
     charts = "".join(f"<figure>{progress_chart(report, c, label)}</figure>" for c, label in report.certifications)
     legend = ('<p class="legend"><span style="background:#2a6fb0"></span>実績'
               '<span style="border:1px dashed #555"></span>目標</p>')
