@@ -7,9 +7,9 @@ Japanese and what is unmet with its figures (engine/summary.py: 「メンバー�
 actions in their own columns (上書き, 取消). The header row is frozen and filtered; it is printed
 on every page (A4 landscape). Sheet 「集計」: the counts per certification, numbers as numbers.
 
-Every cell that holds text from a record or a rule file is written as text (openpyxl's string
-cell; a leading ``=`` is escaped by engine.results.as_text all the same, so that a copy of the
-sheet pasted elsewhere stays text). Rows are streamed (openpyxl's write-only mode): a review of
+Every cell that holds text is written as a string cell, whatever it begins with: a name
+``=HYPERLINK(...)`` shows as that text and is never a formula (openpyxl would otherwise store a
+text beginning with ``=`` as one). Rows are streamed (openpyxl's write-only mode): a review of
 100,000 staff is written without holding its decisions in memory.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Iterable, Iterator, Sequence
 from engine import render
 from engine.errors import NinteiError
 from engine.model import OUTCOMES, Decision
-from engine.results import as_text, grade_word, override_text, records_missing, revoked_text
+from engine.results import grade_word, override_text, records_missing, revoked_text
 from facts.dates import wareki_year
 
 WORDS = {
@@ -68,16 +68,16 @@ def results_row(group: list[Decision], certifications: Sequence[tuple[str, str]]
     w = WORDS[lang]
     first = group[0]
     by_cert = {d.certification: d for d in group}
-    row: list = [as_text(first.staff_id), as_text(first.staff_name), as_text(first.department),
+    row: list = [first.staff_id, first.staff_name, first.department,
                  grade_word(grades.get(first.staff_id), lang), first.fiscal_year, wareki_year(first.fiscal_year)]
     for cid, _label in certifications:
         d = by_cert.get(cid)
-        row += [_outcome(d, lang), as_text(render.decision_summary(d, lang))] if d else ["", ""]
+        row += [_outcome(d, lang), render.decision_summary(d, lang)] if d else ["", ""]
     sep = "\n"
     label = lambda d: render.decision_label(d, lang)  # noqa: E731
     row.append(sep.join(label(d) for d in group if records_missing(d)))
-    row.append(sep.join(as_text(f"{label(d)}: {override_text(d, lang)}") for d in group if d.override))
-    row.append(sep.join(as_text(f"{label(d)}: {revoked_text(d, lang)}") for d in group if d.revoked))
+    row.append(sep.join(f"{label(d)}: {override_text(d, lang)}" for d in group if d.override))
+    row.append(sep.join(f"{label(d)}: {revoked_text(d, lang)}" for d in group if d.revoked))
     return row
 
 
@@ -133,7 +133,9 @@ def add_sheet(wb, title: str, headers: list[str], rows: Iterable[list], widths: 
         for i, value in enumerate(row):
             cell = WriteOnlyCell(ws, value=value)
             cell.alignment = wrapped if i in wrap else top
-            if isinstance(value, int) and not isinstance(value, bool):
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, even when it begins with "="
+            elif isinstance(value, int) and not isinstance(value, bool):
                 cell.number_format = "0"
             cells.append(cell)
         ws.append(cells)

@@ -195,3 +195,25 @@ def test_libreoffice_reads_the_workbook(moka, tmp_path):
     pdf = convert(out, "pdf", tmp_path)[0]
     assert pdf.read_bytes().startswith(b"%PDF")
     shutil.copy(pdf, ARTIFACTS / "review-moka.pdf")
+
+
+def test_a_formula_like_name_is_text_in_the_workbook(moka, tmp_path):
+    """A staff name ``=HYPERLINK(...)`` is a string cell holding that text: never a formula, in
+    openpyxl or in LibreOffice."""
+    from openpyxl import load_workbook
+
+    from engine.review import stored_decisions
+    from engine.workbook import review_workbook
+    from facts.db import get_engine
+
+    hostile = '=HYPERLINK("http://evil.example","x")'
+    decisions = [d.model_copy(update={"staff_name": hostile, "department": "@SUM(1)"})
+                 for d in stored_decisions(get_engine(moka[0]), "moka", 2025, staff_id="11006")]
+    out = tmp_path / "hostile.xlsx"
+    review_workbook(decisions, [("dx_advisor", "DXアドバイザー"), ("dx_expert", "DXエキスパート"),
+                                ("dx_specialist", "DXスペシャリスト")], {}, 2025, out)
+    cell = load_workbook(out)["審査結果"]["B2"]
+    assert (cell.value, cell.data_type) == (hostile, "s")
+    made = convert(out, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true,true,false,false,false,-1", tmp_path)
+    text = next(p for p in made if p.stem.endswith("審査結果")).read_text(encoding="utf-8-sig")
+    assert '"=HYPERLINK(""http://evil.example"",""x"")","@SUM(1)"' in text  # shown as written

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from engine.report.data import Report, Tally
-from engine.results import as_text
 from facts.dates import wareki_year
 
 BASIS = {"cumulative": "年度末の累計保有者数", "new_per_year": "その年度の新たな認定数"}
@@ -49,6 +48,6 @@ def count_rows(report: Report) -> tuple[list[str], list[list[Any]]]:
 
 def department_rows(report: Report) -> tuple[list[str], list[list[Any]]]:
     head = ["所属", "認定区分", *COUNT_HEADS]
-    rows = [[as_text(dept), label, *_counts(by_cert.get(cert, Tally()))]
+    rows = [[dept, label, *_counts(by_cert.get(cert, Tally()))]
             for dept, by_cert in report.departments.items() for cert, label in report.certifications]
     return head, rows

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.model import Decision, ExplanationNode
-from engine.results import as_text, grade_word
+from engine.results import grade_word
 
 GRANTED = ("certified", "held")
 
@@ -91,7 +91,7 @@ def training_compliance(db, policy, fiscal_year: int, decisions: list[Decision])
             general[0] += 1
             general[1] += bool(missing)
             continue
-        view.rows.append([as_text(staff.staff_id), as_text(staff.name), as_text(staff.department),
+        view.rows.append([staff.staff_id, staff.name, staff.department,
                           grade_word(staff.grade), "・".join(_COLUMN_WORDS.get(c, c) for c in applies),
                           len(required), len(missing), _course_names(policy, missing)])
     view.note += f"一般職員 {general[0]} 人のうち ●研修に未修了があるのは {general[1]} 人。"
@@ -119,7 +119,7 @@ def training_plan(db, policy, fiscal_year: int) -> View:
         not_done = [f for f in who if f not in done]
         rate = round(100 * len(done) / len(who), 1) if who else 0
         view.rows.append([policy.label("course", course), words, len(who), len(done), len(not_done), rate,
-                          as_text("、".join(f"{f.staff_id} {f.staff.name}" for f in not_done))])
+                          "、".join(f"{f.staff_id} {f.staff.name}" for f in not_done)])
     return view
 
 
@@ -163,7 +163,7 @@ def skill_gaps(policy, decisions: list[Decision]) -> list[View]:
             counts[1 if obs is not None and obs.value is not None else 2] += 1
             now = (obs.value_text or str(obs.value)) if obs is not None and obs.value is not None else "評価なし"
             need = (obs.threshold_text or str(obs.threshold)) if obs is not None else node.description
-            person.rows.append([as_text(d.staff_id), as_text(d.staff_name), as_text(d.department), role,
+            person.rows.append([d.staff_id, d.staff_name, d.department, role,
                                 policy.label("skill", skill), now, need])
     skill = View("スキルの不足（スキルごと）", "スキルごとに、そのスキルを求められる職員の数と、届かない職員の数。",
                  ["スキル", "求められる職員", "達成", "レベル不足", "評価なし", "達成率(%)"])
@@ -195,7 +195,7 @@ def track_levels(policy, decisions: list[Decision]) -> list[View]:
                   ["職員番号", "氏名", "所属", *tracks.values(), "今年度の新たな認定"])
     for row in people.values():
         d = row["who"]
-        person.rows.append([as_text(d.staff_id), as_text(d.staff_name), as_text(d.department),
+        person.rows.append([d.staff_id, d.staff_name, d.department,
                             *(row[t] for t in tracks), "、".join(row["new"])])
     levels = sorted({int(m.group(1)) for c in policy.certifications if (m := re.fullmatch(r".+_l(\d+)", c.id))})
     count = View("トラックごとのレベル（人数）", "各トラックで、その最高レベルにある職員の人数。",
