@@ -19,10 +19,10 @@ from .importing import import_facts
 @click.option("--facts", "facts_paths", multiple=True, metavar="PATH",
               type=click.Path(exists=True, path_type=Path),
               help="審査の前に取り込む事実ファイルまたはフォルダ（複数指定可）")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True, help="出力形式")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="結果を標準出力ではなくこのファイルに書く")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default=None,
+              help="出力形式（既定: table。--out の拡張子 .xlsx / .csv / .json からも決まる）")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="結果を標準出力ではなくこのファイルに書く（例: 結果.xlsx）")
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
               help="判定に使うプロセス数（既定: 使えるCPUコアの数。$NINTEI_WORKERS でも指定可）")
 @lang_option()
@@ -33,16 +33,22 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
     """年度の審査: 名簿の全職員を方針の全認定について判定し、保存して表示します。
 
     --facts があれば先に取り込みます。--format json / csv のとき、標準出力には
-    その文書だけが出ます（取り込み件数・警告・進捗は標準エラー出力）。
+    その文書だけが出ます（取り込み件数・警告・進捗は標準エラー出力）。--out 結果.xlsx は
+    Excel のブック（職員ごとに1行: 所属・職級・認定区分ごとの結果と未充足の条件、上書き・取消、
+    集計のシート）、.csv は Excel でそのまま開ける CSV（UTF-8 BOM 付き）を書きます。
 
     \b
     例:
       nintei review --policy moka --fiscal-year 令和7年度
+      nintei review -p moka -y R7 --out 結果.xlsx
       nintei review -p moka -y R7 --facts facts/samples/moka/ --format json --out 審査.json
     """
     from engine import render
+    from engine.results import decisions_csv
     from engine.review import run_review
 
+    fmt = _review_format(ctx, fmt, out)
+    check_out(ctx, out)
     db = open_db(ctx)
     if facts_paths:
         import_facts(db, facts_paths, to_stderr=True)
@@ -57,10 +63,14 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
                                         outcome=d.outcome))
             yield d
 
+    if fmt == "xlsx":
+        _write_workbook(db, result, tallied(), lang, out)
+        click.echo(_plain_table(render.counts_headers(lang), render.counts_table(seen, lang)), nl=False, err=True)
+        return
     if fmt == "json":
         document = render.review_json_parts(result, tallied())
     elif fmt == "csv":
-        document = render.decisions_csv(tallied(), lang)
+        document = decisions_csv(tallied(), lang)
     else:
         document = None
     if document is not None:
@@ -78,6 +88,43 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
         console.print(_rich_table(*counts))
     else:
         _write(f"{title}\n" + _plain_table(*table) + "\n" + _plain_table(*counts), out)
+
+
+_REVIEW_SUFFIXES = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".txt": "table"}
+
+
+def _review_format(ctx: click.Context, fmt: str | None, out: Path | None) -> str:
+    """The format given, else the one ``--out``'s extension names (spec/cli.md), else a table. The
+    workbook is binary: on a terminal it needs ``--out``."""
+    if fmt is None and out is not None and out.suffix.lower() in (".html", ".htm"):
+        raise click.UsageError(f"--out {out}: review は HTML を書きません。審査の報告書（HTML）は "
+                               "`nintei report --format html --out 報告書.html` で書けます", ctx)
+    fmt = fmt or format_from_out(out, _REVIEW_SUFFIXES, "table")
+    if fmt == "xlsx" and out is None and sys.stdout.isatty():
+        raise click.UsageError("--format xlsx は Excel のファイルです: --out 結果.xlsx を指定してください", ctx)
+    return fmt
+
+
+def _write_workbook(db, result, decisions, lang: str, out: Path | None) -> None:
+    """The review's workbook (engine/workbook.py) to ``out``, or to standard output (redirected)."""
+    import tempfile
+
+    from engine.results import staff_grades
+    from engine.rulebook import load_rulebook
+    from engine.workbook import review_workbook
+
+    policy = load_rulebook().policy(result.policy)
+    certifications = [(c.id, c.label.en if lang == "en" and c.label.en else c.label.ja)
+                      for c in policy.certifications]
+    grades = staff_grades(db, result.fiscal_year)
+    if out is not None:
+        review_workbook(decisions, certifications, grades, result.fiscal_year, out, lang)
+        click.echo(f"{out} に書き出しました。", err=True)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "review.xlsx"
+        review_workbook(decisions, certifications, grades, result.fiscal_year, path, lang)
+        click.get_binary_stream("stdout").write(path.read_bytes())
 
 
 def _say_replaced(d) -> None:

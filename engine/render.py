@@ -1,4 +1,4 @@
-"""Decisions as text, table rows, CSV and JSON: pure functions, no I/O.
+"""Decisions as text, table rows and JSON: pure functions, no I/O (the CSV: engine/results.py).
 
 The data lives in engine/model.py; this module only presents it. Japanese is the default
 language; ``lang="en"`` uses the ``*_en`` fields where they are filled and falls back to the
@@ -6,8 +6,6 @@ Japanese ones. JSON is built from ``Decision.public()`` (pydantic), never by str
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from typing import Any, Iterable, Iterator
@@ -86,9 +84,6 @@ _WORDS: dict[str, dict[str, str]] = {
         "total": "total",
     },
 }
-
-CSV_COLUMNS = ("staff_id", "staff_name", "department", "certification", "label", "outcome", "summary")
-
 
 def _lang(lang: str) -> str:
     if lang not in OUTCOME_WORDS:
@@ -454,19 +449,6 @@ def counts_table(decisions: Iterable[Decision], lang: str = "ja") -> list[tuple[
         row[d.outcome] += 1
     return [(labels[c], *(str(n) for n in row.values()), str(sum(row.values())))
             for c, row in counts.items()]
-
-
-def decisions_csv(decisions: Iterable[Decision], lang: str = "ja") -> str:
-    """CSV with CSV_COLUMNS; ``outcome`` is the id (certified/held/not_certified), the label and
-    the summary in ``lang`` (Japanese by default)."""
-    lang = _lang(lang)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for d in decisions:
-        writer.writerow((d.staff_id, d.staff_name, d.department, d.certification, decision_label(d, lang), d.outcome,
-                         decision_summary(d, lang)))
-    return buf.getvalue()
 
 
 # --- JSON (spec/cli.md) -------------------------------------------------------------------------

@@ -9,6 +9,8 @@ PY=${PYTHON:-python3}
 # Japanese font so that the page it prints is readable
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 command -v chromium >/dev/null || ($SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium)
+# tests/test_review_outputs.py and tests/test_report.py convert the workbooks headless with LibreOffice
+command -v soffice >/dev/null || ($SUDO apt-get update -qq && $SUDO apt-get install -y -qq libreoffice-calc-nogui)
 fc-list :lang=ja 2>/dev/null | grep -q . || ($SUDO apt-get update -qq && $SUDO apt-get install -y -qq fonts-ipafont-gothic)
 set +e
 .venv/bin/python -m pytest -q "$@"

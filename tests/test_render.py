@@ -127,18 +127,45 @@ def test_unknown_language_is_refused(certified):
         render.render_text([certified], lang="fr")
 
 
+def _csv(decisions, lang="ja"):
+    from engine.results import decisions_csv
+
+    text = "".join(decisions_csv(decisions, lang))
+    assert text.startswith("\ufeff")  # Excel opens it as UTF-8
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
 def test_csv(certified, not_certified):
-    rows = list(csv.DictReader(io.StringIO(render.decisions_csv([certified, not_certified]))))
-    assert list(rows[0]) == list(render.CSV_COLUMNS)
-    assert rows[0]["outcome"] == "certified" and rows[0]["summary"] == ""
+    from engine.results import CSV_HEADERS
+
+    rows = _csv([certified, not_certified])
+    assert list(rows[0]) == list(CSV_HEADERS["ja"])
+    assert rows[0]["結果"] == "認定" and rows[0]["未充足の条件"] == ""
     assert rows[1] == {
-        "staff_id": "B002", "staff_name": "佐藤 花子", "department": "総務部 デジタル戦略課", "certification": "dx_expert",
-        "label": "DXエキスパート", "outcome": "not_certified",
-        "summary": "2025年度 P25-02: 報告会評価 3.20 < 3.50（0.30 不足）; 記録不足: メンバー評価 記録なし",
+        "職員番号": "B002", "氏名": "佐藤 花子", "所属": "総務部 デジタル戦略課", "認定区分ID": "dx_expert",
+        "認定区分": "DXエキスパート", "結果": "非認定",
+        "未充足の条件": "2025年度 P25-02: 報告会評価 3.20 < 3.50（0.30 不足）; 記録不足: メンバー評価 記録なし",
+        "上書き": "", "取消": "",
     }
-    en = list(csv.DictReader(io.StringIO(render.decisions_csv([not_certified], "en"))))
-    assert en[0]["label"] == "DX Expert"
+    en = _csv([not_certified], "en")
+    assert list(en[0])[:7] == ["staff_id", "staff_name", "department", "certification", "label", "outcome", "summary"]
+    assert en[0]["label"] == "DX Expert" and en[0]["outcome"] == "not_certified"
     assert en[0]["summary"] == "2025年度 P25-02: report score 3.20 < 3.50 (short by 0.30); records missing: members' score no records"
+
+
+def test_csv_people_columns_and_formulas_as_text(certified):
+    d = certified.model_copy(update={
+        "staff_name": '=HYPERLINK("http://evil.example","x")', "department": "+1", "staff_id": "@A",
+        "override": {"outcome": "not_certified", "reason": "-再確認", "by": "佐藤", "at": "2025-06-01T10:00:00+09:00"},
+        "revoked": {"reason": "退職", "by": "鈴木", "date": "2025-10-01"}})
+    row = _csv([d])[0]
+    assert row["氏名"] == "'=HYPERLINK(\"http://evil.example\",\"x\")" and row["所属"] == "'+1"
+    assert row["職員番号"] == "'@A"
+    assert row["上書き"] == "非認定（佐藤、2025-06-01 10:00；理由: -再確認）"
+    assert row["取消"] == "2025-10-01 付け（鈴木；根拠: 退職）"
+    en = _csv([d], "en")[0]
+    assert en["override"] == "not certified (佐藤, 2025-06-01 10:00; reason: -再確認)"
+    assert en["revoked"] == "from 2025-10-01 (鈴木; grounds: 退職)"
 
 
 def test_tables(certified, not_certified):

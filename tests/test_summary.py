@@ -33,8 +33,9 @@ def csv_rows(db_url):
                                       "--format", "csv", "--lang", lang])
         assert r.exit_code == 0, r.output
         text = r.stdout.lstrip("\ufeff")
-        out[lang] = {(row["staff_id"], row["certification"]): row["summary"]
-                     for row in csv.DictReader(io.StringIO(text))}
+        sid, cert, summary = ("職員番号", "認定区分ID", "未充足の条件") if lang == "ja" else (
+            "staff_id", "certification", "summary")
+        out[lang] = {(row[sid], row[cert]): row[summary] for row in csv.DictReader(io.StringIO(text))}
     return out
 
 
@@ -168,7 +169,10 @@ def test_render_uses_the_summary_for_table_and_csv():
     d = _decision(root)
     expected = "2025年度 P25-02: 報告会評価 3.20 < 3.50（0.30 不足）"
     assert render.decisions_table([d])[0][-1] == expected
-    assert list(csv.DictReader(io.StringIO(render.decisions_csv([d]))))[0]["summary"] == expected
+    from engine.results import decisions_csv
+
+    text = "".join(decisions_csv([d])).removeprefix("\ufeff")
+    assert list(csv.DictReader(io.StringIO(text)))[0]["未充足の条件"] == expected
 
 
 # --- a database that cannot be opened -------------------------------------------------------------
