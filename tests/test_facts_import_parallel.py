@@ -139,6 +139,18 @@ def test_a_failing_worker_is_a_bug_raised_with_its_traceback(tmp_path, monkeypat
         import_paths(_sqlite(tmp_path, "x.db"), [tmp_path / "facts"])
 
 
+def test_parts_are_read_here_when_the_system_refuses_another_process(db, tmp_path, monkeypatch, small_parts):
+    _files(tmp_path / "facts")
+
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel.os, "fork", refused)
+    monkeypatch.setenv("NINTEI_WORKERS", "2")
+    assert import_paths(db, [tmp_path / "facts"]).new == 23 + 15 + 18
+    assert small_parts == [2, 2, 2]
+
+
 def test_a_bad_worker_count_is_said(tmp_path, monkeypatch):
     monkeypatch.setenv("NINTEI_WORKERS", "two")
     with pytest.raises(parallel.NinteiError, match="NINTEI_WORKERS='two'"):
