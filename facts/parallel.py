@@ -36,12 +36,19 @@ def can_fork() -> bool:
 
 
 def fork_map(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-    """``[fn(item) for item in items]``, the items after the first in forked children."""
-    children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
+    """``[fn(item) for item in items]``, the items after the first in forked children (here too
+    when the system refuses another process)."""
+    children: list[tuple[int, int] | None] = []  # (pid, read end of its pipe); None: done here
     try:
         for index in range(1, len(items)):
             read_end, write_end = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no more processes (a limit, memory): this item is done here
+                os.close(read_end)
+                os.close(write_end)
+                children.append(None)
+                continue
             if pid == 0:  # the child
                 os.close(read_end)
                 _child(fn, items[index], write_end)
@@ -49,10 +56,11 @@ def fork_map(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
             children.append((pid, read_end))
         results = [fn(items[0])] if items else []
         while children:
-            results.append(_collect(*children.pop(0)))
+            child = children.pop(0)
+            results.append(fn(items[len(results)]) if child is None else _collect(*child))
         return results
     finally:  # interrupted or failed here: the children are not left behind
-        for pid, read_end in children:
+        for pid, read_end in filter(None, children):
             try:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)

@@ -109,6 +109,15 @@ def test_problems_of_files_read_in_parts_are_said_as_one_read_says_them(db, tmp_
     assert stored(db) == 0
 
 
+def test_a_header_cell_too_big_is_said_once(db, tmp_path, monkeypatch, small_parts):
+    write_csv(tmp_path / "staff.csv", STAFF_HEADER + ",備考" + "x" * (1 << 20),
+              *[f"{1000 + i},2025,職員{i},情報政策課,主任,備考{i}" for i in range(23)])
+    monkeypatch.setenv("NINTEI_WORKERS", "2")
+    with pytest.raises(FactError) as error:
+        import_paths(db, [tmp_path / "staff.csv"])
+    assert error.value.lines()[1:] == ["staff.csv:1: 値が大きすぎます (1 つのセルは 1 MiB まで)"]
+
+
 def test_a_sheet_part_the_fast_reader_gives_up_on_makes_openpyxl_read_the_file(db, tmp_path, monkeypatch,
                                                                                  small_parts):
     _files(tmp_path / "facts")
@@ -137,6 +146,18 @@ def test_a_failing_worker_is_a_bug_raised_with_its_traceback(tmp_path, monkeypat
     monkeypatch.setattr(RowValidator, "values", failing)
     with pytest.raises(RuntimeError, match="KeyError: 'a bug'"):
         import_paths(_sqlite(tmp_path, "x.db"), [tmp_path / "facts"])
+
+
+def test_parts_are_read_here_when_the_system_refuses_another_process(db, tmp_path, monkeypatch, small_parts):
+    _files(tmp_path / "facts")
+
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel.os, "fork", refused)
+    monkeypatch.setenv("NINTEI_WORKERS", "2")
+    assert import_paths(db, [tmp_path / "facts"]).new == 23 + 15 + 18
+    assert small_parts == [2, 2, 2]
 
 
 def test_a_bad_worker_count_is_said(tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ from facts.aliases import norm, record_type_for
 from facts.errors import Problem
 
 from .csvfile import load_csv
-from .raw import RawTable, ReadResult, cell_value
+from .raw import RawTable, ReadResult, cell_value, too_big
 from .shape import RECORD_TYPE_COLUMNS, read_grid
 from .sheetxml import FastBook, Unsupported
 from .xlsx import read_xlsx_with_openpyxl
@@ -123,9 +123,10 @@ def plan_file(reader: Callable[[Path, str, ReadResult], None], kind: str, path: 
 
 
 def _splittable(header: list[Any], default_type: str | None) -> bool:
-    """Every row is of the record type the file or sheet names (no record-type column)."""
+    """Every row is of the record type the file or sheet names (no record-type column), and the
+    header is one every part reads alike (no cell too big: that is said once, for the file)."""
     return default_type is not None and not any(
-        isinstance(h, str) and norm(h) in RECORD_TYPE_COLUMNS for h in header)
+        too_big(h) or (isinstance(h, str) and norm(h) in RECORD_TYPE_COLUMNS) for h in header)
 
 
 def _ranges(rows: int, parts: int) -> list[tuple[int, int]]:
