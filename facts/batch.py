@@ -32,6 +32,7 @@ class Row(NamedTuple):
     table: RawTable
     number: int
     course: str | None
+    digest: str = ""  # facts.ledger.fact_digest of the row (worked out by whoever validated it)
 
     @property
     def record_id(self) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from facts.ledger import fact_digest
 from facts.batch import Catalogues, CertificationNames, Row, batch_roster, certification_ids, check_batch
 from facts.db import SQLITE_BUSY_SECONDS, advisory_key, is_locked
 from facts.errors import FactError, Problem
@@ -221,8 +222,9 @@ def _validate(tables: list[RawTable], problems: list[Problem], later: list[Probl
             for name in dates:
                 if values[name] is not None:
                     values[name] = values[name].isoformat()
-            rows.append(Row(table.record_type, key, values.get(staff_column), year, _dump(values), table,
-                             number, values.get("course")))
+            staff, data = values.get(staff_column), _dump(values)
+            rows.append(Row(table.record_type, key, staff, year, data, table, number, values.get("course"),
+                            fact_digest(table.record_type, staff, year, data, table.file, table.sheet, number)))
         table.rows = []
     return rows
 

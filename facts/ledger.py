@@ -74,12 +74,21 @@ def row_hash(prev: str, *content: str) -> str:
     return digest(prev, *content)
 
 
-def fact_hash(prev: str, record_type: str, staff_id: str | None, fiscal_year: int | None, data: str,
-              source_file: str, source_sheet: str | None, source_row: int) -> str:
-    """A fact row's link in its import's chain: everything it says, not its key (derived from its
-    data) nor what replaced it (a correction's entry says that)."""
-    return digest(prev, record_type, staff_id or "", "" if fiscal_year is None else str(fiscal_year), data,
-                  source_file, source_sheet or "", str(source_row))
+def fact_digest(record_type: str, staff_id: str | None, fiscal_year: int | None, data: str,
+                source_file: str, source_sheet: str | None, source_row: int) -> str:
+    """What a fact row says, as one hash: everything but its key (derived from its data) and what
+    replaced it (a correction's entry says that). Worked out where the row is validated (a worker)."""
+    return hashlib.sha256("\n".join((record_type, staff_id or "", "" if fiscal_year is None else str(fiscal_year),
+                                     data, source_file, source_sheet or "", str(source_row))).encode("utf-8")).hexdigest()
+
+
+def fact_link(prev: str, content_digest: str) -> str:
+    """A fact row's link in its import's chain: the row before's hash and this row's digest."""
+    return hashlib.sha256(f"{prev}\n{content_digest}".encode("ascii")).hexdigest()
+
+
+def fact_hash(prev: str, *content) -> str:
+    return fact_link(prev, fact_digest(*content))
 
 
 def chain_start(kind: str, ref: int) -> str:

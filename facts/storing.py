@@ -74,8 +74,8 @@ class _Chain:
         self.count, self.head = 0, ledger.chain_start("import", import_id)
 
     def link(self, row: Row) -> str:
-        self.head = ledger.fact_hash(self.head, row.record_type, row.staff_id, row.fiscal_year, row.data,
-                                     row.table.file, row.table.sheet, row.number)
+        self.head = ledger.fact_link(self.head, row.digest or ledger.fact_digest(
+            row.record_type, row.staff_id, row.fiscal_year, row.data, row.table.file, row.table.sheet, row.number))
         self.count += 1
         return self.head
 
