@@ -61,14 +61,17 @@ def diff_runs(db, run_a: int, run_b: int) -> RunDiff:
         a, b = _load_run(session, run_a), _load_run(session, run_b)
     if a.policy != b.policy:
         raise ReviewError(f"審査 run {run_a}（{a.policy}）と run {run_b}（{b.policy}）は方針が異なるため比べられません")
-    docs_a, docs_b = _docs(db, a.id), _docs(db, b.id)
+    docs_a, docs_b = _texts_of(db, a.id), _texts_of(db, b.id)
     policy_b = policy_from_content(b.policy, b.rules_content)
     texts = _texts(policy_b) | _texts(policy_from_content(a.policy, a.rules_content))
     labels = {c.id: c.label.ja for c in policy_b.certifications}
     out = RunDiff(a, b, staff_only_a=sorted(set(docs_a) - set(docs_b)), staff_only_b=sorted(set(docs_b) - set(docs_a)))
     pending: list[Change] = []
     for staff_id in [s for s in docs_b if s in docs_a]:
-        da, db_ = docs_a[staff_id], docs_b[staff_id]
+        if docs_a[staff_id] == docs_b[staff_id]:  # judged alike (the usual case): nothing to parse
+            out.same += 1
+            continue
+        da, db_ = orjson.loads(docs_a[staff_id]), orjson.loads(docs_b[staff_id])
         oa, ob = da.get("o", {}), db_.get("o", {})
         changed = [c for c in ob if oa.get(c) != ob.get(c)] + [c for c in oa if c not in ob]
         if not changed:
@@ -89,9 +92,10 @@ def diff_runs(db, run_a: int, run_b: int) -> RunDiff:
     return out
 
 
-def _docs(db, run_id: int) -> dict[str, dict]:
+def _texts_of(db, run_id: int) -> dict[str, str]:
+    """Each staff member's stored judgement, as stored (parsed only where two runs differ)."""
     with db.connect() as conn:
-        return {s: orjson.loads(d) for s, d in conn.execute(
+        return {s: d for s, d in conn.execute(
             sa_select(JudgementRow.staff_id, JudgementRow.data).where(JudgementRow.run_id == run_id)
             .order_by(JudgementRow.id))}
 
