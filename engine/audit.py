@@ -13,6 +13,8 @@ Checked, in the ledger's order:
 """
 from __future__ import annotations
 
+import zlib
+
 import orjson
 from dataclasses import dataclass, field
 
@@ -24,7 +26,7 @@ from facts.db import init_db
 from facts.ledger import GENESIS, LedgerEntry
 from facts.tables import FactCorrection, FactRow, ImportBatch
 
-from . import people, runs
+from . import people, runs, stored
 from .review import judgement_hash
 from .tables import DecisionRow, JudgementRow, Override, ReviewRun, Revocation
 
@@ -139,8 +141,8 @@ def _judgements(session: Session, e: LedgerEntry, run: ReviewRun, recorded: dict
             out.problems.append(Problem(e.seq, f"{where}: 内容がハッシュと一致しません（改変されています）"))
         prev = row_hash or prev
         try:
-            outcomes[staff_id] = orjson.loads(data).get("o", {})
-        except orjson.JSONDecodeError:
+            outcomes[staff_id] = stored.load(data).get("o", {})
+        except (orjson.JSONDecodeError, ValueError, zlib.error):
             out.problems.append(Problem(e.seq, f"{where}: JSON として読めません（改変されています）"))
     if not count and recorded.get("legacy"):  # decisions stored whole, before compact judgements
         from .adopt import legacy_digest

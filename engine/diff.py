@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from facts.stream import ALL, year_index
 
-from . import pipeline
+from . import pipeline, stored
 from .compile import compile_policy
 from .errors import ReviewError
 from .replay import _grants_read
@@ -71,7 +71,7 @@ def diff_runs(db, run_a: int, run_b: int) -> RunDiff:
         if docs_a[staff_id] == docs_b[staff_id]:  # judged alike (the usual case): nothing to parse
             out.same += 1
             continue
-        da, db_ = orjson.loads(docs_a[staff_id]), orjson.loads(docs_b[staff_id])
+        da, db_ = stored.load(docs_a[staff_id]), stored.load(docs_b[staff_id])
         oa, ob = da.get("o", {}), db_.get("o", {})
         changed = [c for c in ob if oa.get(c) != ob.get(c)] + [c for c in oa if c not in ob]
         if not changed:

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from facts.db import init_db
 from facts.tables import FactRow
 
+from . import stored
 from .errors import ReviewError
 from .tables import DecisionRow, JudgementRow, ReviewRun
 
@@ -37,7 +38,7 @@ def history(db, staff_id: str, policy: str | None = None) -> list[Entry]:
         known = session.execute(sa_select(FactRow.id).where(FactRow.staff_id == staff_id).limit(1)).first()
     out: dict[int, Entry] = {}
     for run_id, data in rows:
-        doc = orjson.loads(data)
+        doc = stored.load(data)
         rows_used = {doc["s"], *(r for _, r in doc.get("b", [])), *(r for d in doc.get("d", []) for r in d[3])}
         out[run_id] = Entry(run_by_id[run_id], dict(doc.get("o", {})), rows_used)
     for d in legacy:  # runs stored before compact judgements

@@ -10,6 +10,7 @@ stored one: outcome by outcome, and then as a whole (the evidence, what fired, t
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass, field
 
 import orjson
@@ -97,7 +98,7 @@ def _grants_read(db, run: ReviewRun, revoked: dict | None = None) -> dict[str, l
     with db.connect() as conn:
         for staff_id, data in conn.execute(sa_select(JudgementRow.staff_id, JudgementRow.data)
                                            .where(JudgementRow.run_id == run.id)):
-            doc = orjson.loads(data)
+            doc = stored.load(data)
             for grant in doc.get("g", []):
                 out.setdefault(staff_id, []).append(stored.grant_record(staff_id, run.policy, grant))
             if doc.get("r"):
@@ -137,6 +138,10 @@ def _stored_staff(db, run_id: int) -> set[str]:
         return set(conn.execute(sa_select(JudgementRow.staff_id).where(JudgementRow.run_id == run_id)).scalars())
 
 
+def stored_doc(data: str) -> dict:
+    return stored.load(data)
+
+
 def _compare(staff_id: str, outcomes: dict, data: str, stored: str | None, diffs: list[Difference]) -> None:
     if stored is None:
         diffs.append(Difference(staff_id, None, None, "replayed"))
@@ -144,8 +149,8 @@ def _compare(staff_id: str, outcomes: dict, data: str, stored: str | None, diffs
     if stored == data:
         return
     try:
-        before = orjson.loads(stored).get("o", {})
-    except orjson.JSONDecodeError:
+        before = stored_doc(stored).get("o", {})
+    except (orjson.JSONDecodeError, ValueError, zlib.error):
         before = {}
     changed = [c for c in sorted(set(before) | set(outcomes)) if before.get(c) != outcomes.get(c)]
     for cert in changed:

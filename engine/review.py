@@ -260,7 +260,7 @@ def render_rows(db, rows: list[DecisionRow]) -> list[Decision]:
     for run_id, same in by_run.items():
         with Session(db) as session:
             run = session.get(ReviewRun, run_id)
-            docs = {j.staff_id: json.loads(j.data) for j in session.exec(select(JudgementRow).where(
+            docs = {j.staff_id: stored.load(j.data) for j in session.exec(select(JudgementRow).where(
                 JudgementRow.run_id == run_id, JudgementRow.staff_id.in_({r.staff_id for r in same})))}
         compiled = compiled_for_run(run)
         records = load_rows(db, {rid for doc in docs.values() for rid in stored.row_ids(doc)})

@@ -19,8 +19,11 @@ itself exactly as it was explained when it was made (tests/test_explain_golden.p
 """
 from __future__ import annotations
 
-import orjson
+import base64
+import zlib
 from typing import Any, Iterable
+
+import orjson
 
 from facts.records import Certification, Source
 
@@ -68,7 +71,26 @@ def encode(j: Judgement, row_id, revocations: list[int] = ()) -> str:
            "m": sorted(j.firings.met), "h": sorted(j.firings.held), "o": j.outcomes}
     if revocations:
         doc["r"] = list(revocations)
-    return orjson.dumps(doc).decode("utf-8")
+    return pack(orjson.dumps(doc))
+
+
+# A judgement of many facts (Oyama's eight skills each with its latest assessment: ~4 KB) is stored
+# deflated, as "z:" + base64: its JSON repeats itself (field names, node ids) and shrinks ~4x; a
+# small one (Moka's ~1 KB) is stored as it is, which costs nothing to write or read.
+COMPRESS_OVER = 1536
+
+
+def pack(text: bytes) -> str:
+    if len(text) > COMPRESS_OVER:
+        return "z:" + base64.b64encode(zlib.compress(text, 6)).decode("ascii")
+    return text.decode("utf-8")
+
+
+def load(data: str) -> dict[str, Any]:
+    """A stored judgement (review_judgement.data) as its document, deflated or not."""
+    if data.startswith("z:"):
+        return orjson.loads(zlib.decompress(base64.b64decode(data[2:])))
+    return orjson.loads(data)
 
 
 def row_ids(doc: dict[str, Any]) -> Iterable[int]:
