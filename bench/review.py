@@ -187,7 +187,11 @@ def phase_check(url: str, policy_id: str, run_id: int) -> dict:
     checked = 0
     load = 0.0
     stream = chunks(db, YEAR)
+    staff_seen, next_say = 0, 50000
     while True:
+        if staff_seen >= next_say:
+            _say(f"check: {staff_seen} staff, {checked} decisions so far")
+            next_say += 50000
         t, c = time.perf_counter(), time.process_time()
         chunk = next(stream, None)
         if chunk is None:
@@ -201,6 +205,7 @@ def phase_check(url: str, policy_id: str, run_id: int) -> dict:
         t1 = time.perf_counter()
         baseline += t1 - t0
         cpu["baseline_python"] += time.process_time() - c
+        staff_seen += len(refs)
         for sf in year:
             facts = all_facts(policy, compiled.values, sf, year)
             facts += grant_facts(facts, grants.get(sf.staff_id, []), YEAR)
@@ -236,9 +241,8 @@ def _child(phase: str, *args: str) -> dict:
     """A phase in a subprocess of its own; adds `process_cpu_s`, the CPU seconds of that whole
     subprocess and its descendants (getrusage of the waited-for children)."""
     before = _cpu(resource.RUSAGE_CHILDREN)
-    out = subprocess.run([sys.executable, __file__, "--phase", phase, *args], capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.stderr.write(out.stderr)
+    out = subprocess.run([sys.executable, __file__, "--phase", phase, *args], stdout=subprocess.PIPE, text=True)
+    if out.returncode != 0:  # its stderr (progress, the error) went to ours
         raise SystemExit(f"bench phase {phase} failed")
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["process_cpu_s"] = _cpu(resource.RUSAGE_CHILDREN) - before
