@@ -20,6 +20,26 @@ def _spread(rng: random.Random, s: float, n: int) -> list[float]:
     return [round(v, 2) for v in [s + e, s - e] * (n // 2) + ([s] if n % 2 else [])]
 
 
+class _Without:
+    """``[m for m in items if m not in part]`` as a view: its length and its i-th element, without
+    building the list (which made a year's projects quadratic in its members: hours at 1M staff).
+    ``rng.choice`` reads only ``len`` and one index, so the draws and the files stay the same."""
+
+    def __init__(self, items: list, positions: dict[int, list[int]], part: list):
+        self.items = items
+        self.skip = sorted(i for m in dict.fromkeys(map(id, part)) for i in positions.get(m, ()))
+
+    def __len__(self) -> int:
+        return len(self.items) - len(self.skip)
+
+    def __getitem__(self, i: int):
+        for k in self.skip:  # the i-th element not skipped
+            if k > i:
+                break
+            i += 1
+        return self.items[i]
+
+
 def build(g: Gen) -> None:
     rng = g.rng
     leader_types = [s for s in g.staff if rng.random() < 0.12]
@@ -46,6 +66,9 @@ def build(g: Gen) -> None:
                 teams.append((chunk[0], chunk[1:]))
         teams += [(l, []) for l in leaders[len(teams):]]  # a leader without members: no members' score
         all_members = [m for _, ms in teams for m in ms]
+        positions: dict[int, list[int]] = {}  # id of a member -> where it is in all_members
+        for i, m in enumerate(all_members):
+            positions.setdefault(id(m), []).append(i)
         for n, (leader, members) in enumerate(teams, 1):
             pid, pname = f"P{y % 100:02d}-{n:04d}", f"{rng.choice(PROJECTS)}（{y}）"
             for s, role in [(leader, "leader")] + [(m, "member") for m in members]:
@@ -85,7 +108,7 @@ def build(g: Gen) -> None:
                                   leader.sid, score if rng.random() < 0.97 else str(score).translate(FW)])
             if rng.random() < 0.35:  # post-project rows from non-members: left out of the members' score
                 outsiders = [(rng.choice(execs), "幹部職員"), (rng.choice(experts), "専門家")]
-                strangers = [m for m in all_members if m not in part]
+                strangers = _Without(all_members, positions, part)
                 if strangers:
                     outsiders.append((rng.choice(strangers).sid, "メンバー"))
                 ids = [m.sid for m in part]
