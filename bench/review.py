@@ -19,6 +19,15 @@ Prints one JSON line:
                                   every condition its explanation shows (rendered from the store);
                                   exit 1 on any difference, printing the first ones
     render_s                      rendering every stored decision's explanation (for `agree`)
+    cpu_s                         CPU seconds (user + system) per phase, so that a figure taken on a
+                                  loaded machine still says what the work cost: generate, import
+                                  (this process), review (its process and its workers, from
+                                  getrusage around run_review), baseline_python, durable_only,
+                                  render (process_time in the check's process); *_process: the
+                                  phase's whole subprocess (start-up and imports included)
+    load_avg                      the 1-minute load average (os.getloadavg, as `uptime` shows it)
+                                  at the start and at the end of each phase
+Progress (each phase's start and end, with the load average) goes to stderr.
 The population lives in --work (default /tmp/nintei-bench), generated once per (policy, staff, seed).
 --db: a SQLite URL (default: a fresh file in --work) or a PostgreSQL URL (a fresh schema per run).
 """
@@ -27,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -38,6 +48,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 YEAR = 2025
+
+
+def _cpu(who: int = resource.RUSAGE_SELF) -> float:
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+
+
+def _cpu_tree() -> float:
+    """CPU seconds of this process and of every descendant it has waited for."""
+    return _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def _say(msg: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} load {' '.join(f'{x:.2f}' for x in os.getloadavg())}: {msg}",
+          file=sys.stderr, flush=True)
 
 
 def _memory_tree(pid: int) -> tuple[int, int]:
@@ -123,10 +152,11 @@ def phase_review(url: str, policy: str, workers: int | None) -> dict:
     db = engine_for(url)
     before = db_size(db)
     with PeakMemory() as mem:
-        t = time.perf_counter()
+        t, c, c_self = time.perf_counter(), _cpu_tree(), _cpu()
         result = run_review(db, policy, YEAR, workers=workers)
         review_s = time.perf_counter() - t
-    return {"review_s": review_s, "run_id": result.run_id, "staff": result.staff_count,
+        cpu_s, cpu_parent_s = _cpu_tree() - c, _cpu() - c_self
+    return {"review_s": review_s, "cpu_s": cpu_s, "cpu_parent_s": cpu_parent_s, "run_id": result.run_id, "staff": result.staff_count,
             "decisions": result.decision_count, "peak_rss_mib": mem.peak / 2**20, "peak_rss_sum_mib": mem.peak_rss / 2**20,
             "db_bytes": db_size(db) - before}
 
@@ -152,14 +182,20 @@ def phase_check(url: str, policy_id: str, run_id: int) -> dict:
     with Session(db) as s:
         grants = earlier_grants(s, policy_id, YEAR)
     baseline = durable = render = 0.0
+    cpu = {"baseline_python": 0.0, "durable_only": 0.0, "render": 0.0}
     bad: list[str] = []
     checked = 0
     load = 0.0
     stream = chunks(db, YEAR)
+    staff_seen, next_say = 0, 50000
     while True:
-        t = time.perf_counter()
+        if staff_seen >= next_say:
+            _say(f"check: {staff_seen} staff, {checked} decisions so far")
+            next_say += 50000
+        t, c = time.perf_counter(), time.process_time()
         chunk = next(stream, None)
         if chunk is None:
+            cpu["baseline_python"] += time.process_time() - c
             break
         year = chunk.year([])
         t0 = time.perf_counter()
@@ -168,20 +204,24 @@ def phase_check(url: str, policy_id: str, run_id: int) -> dict:
                 for sf in year}
         t1 = time.perf_counter()
         baseline += t1 - t0
+        cpu["baseline_python"] += time.process_time() - c
+        staff_seen += len(refs)
         for sf in year:
             facts = all_facts(policy, compiled.values, sf, year)
             facts += grant_facts(facts, grants.get(sf.staff_id, []), YEAR)
             dicts = [f.durable(compiled.types[f.type]) for f in facts if f.type in compiled.read_types]
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), time.process_time()
             compiled.firings.reset()
             durable_seam.judge(compiled.name, sf.staff_id, dicts, compiled.stages)
             durable += time.perf_counter() - t2
-        t3 = time.perf_counter()
+            cpu["durable_only"] += time.process_time() - c2
+        t3, c3 = time.perf_counter(), time.process_time()
         with Session(db) as s:
             rows = s.exec(select(DecisionRow).where(DecisionRow.run_id == run_id,
                                                     DecisionRow.staff_id.in_(list(refs)))).all()
         decisions = render_rows(db, rows)
         render += time.perf_counter() - t3
+        cpu["render"] += time.process_time() - c3
         for d in decisions:
             r = refs[d.staff_id][d.certification]
             checked += 1
@@ -193,16 +233,20 @@ def phase_check(url: str, policy_id: str, run_id: int) -> dict:
             for node_id, met in shown.items():
                 if node_id in r.met and met != (r.met[node_id] is True):
                     bad.append(f"{d.staff_id} {d.certification}: {node_id} engine {met}, reference {r.met[node_id]}")
-    return {"baseline_python_s": baseline + load, "durable_only_s": durable, "render_s": render,
+    return {"baseline_python_s": baseline + load, "durable_only_s": durable, "render_s": render, "cpu_s": cpu,
             "checked": checked, "disagreements": bad[:20], "disagreement_count": len(bad)}
 
 
 def _child(phase: str, *args: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--phase", phase, *args], capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.stderr.write(out.stderr)
+    """A phase in a subprocess of its own; adds `process_cpu_s`, the CPU seconds of that whole
+    subprocess and its descendants (getrusage of the waited-for children)."""
+    before = _cpu(resource.RUSAGE_CHILDREN)
+    out = subprocess.run([sys.executable, __file__, "--phase", phase, *args], stdout=subprocess.PIPE, text=True)
+    if out.returncode != 0:  # its stderr (progress, the error) went to ours
         raise SystemExit(f"bench phase {phase} failed")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["process_cpu_s"] = _cpu(resource.RUSAGE_CHILDREN) - before
+    return result
 
 
 def main() -> None:
@@ -231,9 +275,15 @@ def main() -> None:
 
     work = Path(a.work)
     facts = work / f"{a.policy}-{a.staff}-seed{a.seed}"
+    cpu: dict[str, float] = {}
+    loads: dict[str, list[float]] = {}
     if not (facts / ".done").exists():
+        _say(f"generating {facts}")
+        loads["generate"], c = [_load()], _cpu()
         generate(a.policy, a.staff, a.seed, facts)
         (facts / ".done").write_text("ok")
+        cpu["generate"] = _cpu() - c
+        loads["generate"].append(_load())
     tag = uuid.uuid4().hex[:8]
     if a.db and a.db.startswith("postgresql"):
         url, backend = f"{a.db}#schema=bench_{tag}", "postgresql"
@@ -241,16 +291,30 @@ def main() -> None:
         url, backend = a.db or f"sqlite:///{work}/bench-{a.policy}-{a.staff}-{tag}.db", "sqlite"
     db = engine_for(url)
     init_db(db)
+    _say(f"importing into {url}")
+    loads["import"], c = [_load()], _cpu()
     t = time.perf_counter()
     import_paths(db, [facts], catalogues=load_rulebook().catalogues())
     import_s = time.perf_counter() - t
+    cpu["import"] = _cpu() - c
+    loads["import"].append(_load())
     db.dispose()
     from sqlalchemy import text
     with db.connect() as conn:
         fact_rows = conn.execute(text("select count(*) from fact_row")).scalar()
+    _say(f"imported {fact_rows} fact rows in {import_s:.1f} s; reviewing")
+    loads["review"] = [_load()]
     review = _child("review", "--url", url, "--policy", a.policy,
                     *(["--workers", str(a.workers)] if a.workers else []))
+    loads["review"].append(_load())
+    _say(f"reviewed {review['staff']} staff in {review['review_s']:.1f} s; checking against the reference")
+    loads["check"] = [_load()]
     check = _child("check", "--url", url, "--policy", a.policy, "--run", str(review["run_id"]))
+    loads["check"].append(_load())
+    _say("checked")
+    cpu.update({"review": review["cpu_s"], "review_parent": review["cpu_parent_s"],
+                "review_process": review["process_cpu_s"], **check["cpu_s"],
+                "check_process": check["process_cpu_s"]})
     line = {
         "policy": a.policy, "backend": backend, "workers": a.workers or "all cores", "staff": review["staff"],
         "decisions": review["decisions"], "fact_rows": fact_rows, "import_s": round(import_s, 2),
@@ -261,6 +325,7 @@ def main() -> None:
         "review_over_baseline": round(review["review_s"] / max(1e-9, check["baseline_python_s"]), 2),
         "render_s": round(check["render_s"], 2), "agree": check["disagreement_count"] == 0
         and check["checked"] == review["decisions"],
+        "cpu_s": {k: round(v, 2) for k, v in cpu.items()}, "load_avg": loads,
     }
     print(json.dumps(line, ensure_ascii=False))
     if not line["agree"]:

@@ -72,3 +72,23 @@ def test_cli(tmp_path, capsys):
     assert "seed 5" in out and "staff" in out
     assert (tmp_path / "職員名簿.csv").read_bytes().decode("cp932").startswith("職員番号,年度")
     assert (tmp_path / "役割.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_the_strangers_view_is_the_list_it_replaces():
+    """Moka's non-members are drawn from a view (bench/population/moka.py ``_Without``): the same
+    length and the same element at every index as the list it stands for, so the same draws."""
+    import random
+
+    from bench.population.moka import _Without
+
+    rng = random.Random(3)
+    for _ in range(200):
+        items = [object() for _ in range(rng.randint(0, 30))]
+        items += rng.sample(items, min(len(items), rng.randint(0, 3)))  # an item twice
+        part = rng.sample(items, min(len(items), rng.randint(0, 6))) + [object()]  # one not in items
+        positions: dict[int, list[int]] = {}
+        for i, m in enumerate(items):
+            positions.setdefault(id(m), []).append(i)
+        view, listed = _Without(items, positions, part), [m for m in items if m not in part]
+        assert len(view) == len(listed)
+        assert [view[i] for i in range(len(view))] == listed
