@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import click
 
-from commands import audit, check, history, importing, people, report, review, rules
+from commands import audit, certificates, check, history, importing, people, report, review, rules
 from commands.common import (
     CONTEXT_SETTINGS,
     FISCAL_YEAR,
@@ -45,7 +45,7 @@ def main() -> None:
 
 for _command in (importing.import_cmd, review.review_cmd, review.explain_cmd, check.check_cmd, rules.rules_group,
                  audit.runs_cmd, audit.audit_group, history.history_cmd, history.diff_cmd, people.override_cmd,
-                 people.revoke_cmd, report.report_cmd):
+                 people.revoke_cmd, report.report_cmd, certificates.certificate_cmd, certificates.badges_cmd):
     main.add_command(_command)
 
 

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import struct
-import subprocess
-import zlib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from browser import a4_boxes, has_ink, pdf_pages, png_pixels, run as _run
 from cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
+ARTIFACTS = ROOT / "test-artifacts"  # tests/browser.py's
 HOSTILE = "<script>document.title='pwned'</script>"
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 
@@ -106,36 +103,7 @@ def test_out_never_overwrites_the_database(moka):
     assert path.read_bytes() == before
 
 
-# --- in a real browser -----------------------------------------------------------------------------
-
-def _chromium() -> str:
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        pytest.fail("chromium is not installed: scripts/test.sh installs it (apt-get install chromium)")
-    return exe
-
-
-def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                           "--no-first-run", "--user-data-dir=" + str(ARTIFACTS / ".chromium-profile"), *args],
-                          capture_output=True, timeout=180, text=True)
-
-
-def _png_pixels(path: Path) -> tuple[int, int, bytes]:
-    """Width, height and the raw (still filtered) scanlines of a PNG: enough to tell blank."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    pos, idat, width, height = 8, b"", 0, 0
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            width, height = struct.unpack(">II", body[:8])
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + length
-    return width, height, zlib.decompress(idat)
-
+# --- in a real browser (tests/browser.py) ---------------------------------------------------------
 
 def test_chromium_prints_one_a4_page_per_decision(moka):
     from engine.page import render_html
@@ -151,18 +119,15 @@ def test_chromium_prints_one_a4_page_per_decision(moka):
 
     r = _run("--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri())
     assert pdf.exists(), r.stderr
-    body = pdf.read_bytes()
-    pages = re.findall(rb"/Type\s*/Page(?![s\w])", body)
-    assert len(pages) == len(decisions) == 3
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", body)
-    assert boxes and all(abs(float(w) - 595) < 1.5 and abs(float(h) - 842) < 1.5 for w, h in boxes), boxes
+    assert len(pdf_pages(pdf)) == len(decisions) == 3
+    boxes = a4_boxes(pdf)
+    assert boxes and all(abs(w - 595) < 1.5 and abs(h - 842) < 1.5 for w, h in boxes), boxes
 
     r = _run("--window-size=794,1123", f"--screenshot={png}", html.as_uri())
     assert png.exists(), r.stderr
-    width, height, raw = _png_pixels(png)
+    width, height, _ = png_pixels(png)
     assert (width, height) == (794, 1123)
-    ink = sum(1 for b in raw[::7] if b not in (0, 255))  # filtered bytes: white pages are 0s and 255s
-    assert ink > len(raw[::7]) // 100, "the screenshot is blank"
+    assert has_ink(png), "the screenshot is blank"
 
     r = _run("--dump-dom", html.as_uri())
     dom = r.stdout

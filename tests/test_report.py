@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from tests.test_explain_html import _png_pixels, _run
+from tests.browser import png_pixels as _png_pixels, run as _run
 from tests.test_review_outputs import MOKA_RECORDS_MISSING, SAMPLES, convert, expected
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,6 +16,7 @@ The package is split by concept (it was one 1.2k-line module with one 900-line l
     every.py         ``every``: a template expanded per item and per parameter variant
     where.py         ``where`` tests, operands and literals, type-checked against the fact types
     references.py    ``ref`` / ``certified`` references and prerequisite cycles
+    certificate.py   ``certificate:``: the issuer and number of a 認定証
     loader.py        the loader that combines the parts, and ``load_rule_file``
 
 Importers use ``engine.rulefile`` (this module re-exports the names they need), not the parts.
@@ -25,6 +26,7 @@ from .loader import RuleFileLoader, load_rule_file
 from .model import (
     BindingRef,
     CatalogueEntry,
+    CertificateDef,
     CertificationDef,
     Derived,
     Every,
@@ -61,7 +63,7 @@ from .vocabulary import (
 __all__ = [
     "BLANK_CELLS", "COMMON_KEYS", "COMPARE", "DERIVED_OPTIONS", "MAX_COMBINATIONS", "MAX_JOIN", "MEMBERSHIP",
     "NODE_KEYS", "NODE_KINDS", "OPERATORS", "OPS", "ORDER_OPS", "PARAM_TYPES", "REVIEW_YEAR", "SELECTING",
-    "SYMBOLS", "VALIDITIES", "BindingRef", "CatalogueEntry",
+    "SYMBOLS", "VALIDITIES", "BindingRef", "CatalogueEntry", "CertificateDef",
     "CertificationDef", "Derived", "Every", "Loc", "Node", "Operator", "ParamRef", "Parameter", "Policy", "ReviewYear",
     "RuleFileLoader", "Scale", "Test", "Text", "load_rule_file",
 ]

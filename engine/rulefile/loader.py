@@ -13,6 +13,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from ..errors import RuleError
 from ..facttypes import BASE_TYPES
+from .certificate import CertificateSection
 from .conditions import Conditions
 from .declarations import Declarations
 from .every import Expansion
@@ -23,7 +24,7 @@ from .where import Tests
 from .yamlio import BAD, plain
 
 
-class RuleFileLoader(Declarations, Parameters, Conditions, Expansion, Tests, References):
+class RuleFileLoader(Declarations, Parameters, Conditions, Expansion, Tests, References, CertificateSection):
     def load(self) -> Policy | None:
         content = self.path.read_text(encoding="utf-8")
         doc = self.parse(content)
@@ -33,7 +34,7 @@ class RuleFileLoader(Declarations, Parameters, Conditions, Expansion, Tests, Ref
         if root is None:
             return None
         self.unknown_keys(root, {"policy", "scales", "catalogues", "parameters", "derived", "conditions",
-                                 "certifications", "targets"}, "the rule file")
+                                 "certifications", "targets", "certificate"}, "the rule file")
         meta = self.mapping(root.get("policy"), self.loc(root), "'policy'") if "policy" in root else None
         if meta is None:
             self.err(self.loc(root), "missing 'policy' (id, municipality, title, source)")
@@ -49,6 +50,7 @@ class RuleFileLoader(Declarations, Parameters, Conditions, Expansion, Tests, Ref
         if not isinstance(source, CommentedMap) or not source.get("document"):
             self.err(self.loc(meta), "policy 'source' needs 'document' (the municipal document quoted)")
             source = {}
+        certificate = self.load_certificate(root)
 
         self.policy_id = policy_id
         self.scales = self.load_scales(root.get("scales") or CommentedMap())
@@ -70,7 +72,7 @@ class RuleFileLoader(Declarations, Parameters, Conditions, Expansion, Tests, Ref
             parameters=self.params, derived=self.derived, certifications=certs,
             targets=plain(targets), path=self.file, content=content,
             sha256=hashlib.sha256(content.encode("utf-8")).hexdigest(),
-            scales=self.scales, catalogue=self.catalogue, conditions=self.named,
+            scales=self.scales, catalogue=self.catalogue, conditions=self.named, certificate=certificate,
         )
 
 

@@ -198,6 +198,16 @@ class CertificationDef:
     loc: Loc
 
 
+@dataclass(frozen=True)
+class CertificateDef:
+    """``certificate:``: the issuer of a 認定証 (真岡市長) and its number template
+    (engine/rulefile/certificate.py)."""
+
+    issuer: Text
+    number: str
+    loc: Loc
+
+
 @dataclass
 class Policy:
     id: str
@@ -214,6 +224,7 @@ class Policy:
     scales: dict[str, Scale] = field(default_factory=dict)
     catalogue: dict[str, dict[str, CatalogueEntry]] = field(default_factory=dict)  # kind -> id -> entry
     conditions: dict[str, Node] = field(default_factory=dict)  # named conditions (ref)
+    certificate: CertificateDef | None = None  # the issuer and number of its 認定証 (None: not declared)
     _resolved: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
     def certification(self, cert_id: str) -> CertificationDef:

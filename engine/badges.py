@@ -1,0 +1,190 @@
+"""Open Badges 3.0: one ``OpenBadgeCredential`` per certification a review granted
+(engine/grants.py), as JSON-LD (W3C Verifiable Credentials Data Model 2.0 and the Open Badges 3.0
+context). Data first: the credential is a tree of frozen pydantic models; the JSON is their dump.
+
+What a credential holds:
+
+- ``issuer``: a Profile of the municipality (``name``; ``official``: the issuer of its 認定証,
+  ``certificate.issuer`` in the rule file, e.g. 真岡市長);
+- ``validFrom``: the date of the grant (the review's finish, or the reviewer's override);
+  ``validUntil`` for a ``yearly`` certification: the end of its fiscal year (March 31, 23:59:59 JST);
+- ``credentialSubject``: an AchievementSubject whose recipient is an ``identifier`` IdentityObject
+  holding a **salted hash** of the 職員番号 (``sha256$`` + sha256(職員番号 + salt), the salt random
+  per credential): the 職員番号 appears nowhere in the file. Whoever knows it checks the hash;
+- ``achievement``: the certification (id, name, description, ``criteria.narrative`` = the criterion
+  quoted from the rule file, ``achievementType`` Certification);
+- ``evidence``: the decision, named by a URN of the review run and the hash of the staff member's
+  judgement in the run's chain, with the run's ledger hash (``nintei audit verify`` checks both).
+
+The credentials carry no ``proof``: signing one needs the municipality's key (a DID or a key
+pair), which nintei does not hold. A wallet that accepts unsigned credentials, or a signing step
+of the municipality's, takes the files as they are (docs/certificates.md).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from facts.dates import wareki_year
+
+from .certificate import certificate_number, file_stems, valid_until, write_text
+from .grants import JST, Grant, GrantedReview
+from .page import wareki_date
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Profile(_Model):
+    id: str
+    type: list[str] = ["Profile"]
+    name: str
+    official: str | None = None
+    description: str | None = None
+
+
+class Criteria(_Model):
+    narrative: str
+
+
+class Achievement(_Model):
+    id: str
+    type: list[str] = ["Achievement"]
+    name: str
+    description: str
+    criteria: Criteria
+    achievementType: str = "Certification"
+    humanCode: str | None = None
+    inLanguage: str = "ja"
+    creator: Profile | None = None
+
+
+class IdentityObject(_Model):
+    type: str = "IdentityObject"
+    identityHash: str
+    identityType: str = "identifier"
+    hashed: bool = True
+    salt: str
+
+
+class AchievementSubject(_Model):
+    type: list[str] = ["AchievementSubject"]
+    identifier: list[IdentityObject]
+    achievement: Achievement
+
+
+class Evidence(_Model):
+    id: str
+    type: list[str] = ["Evidence"]
+    name: str
+    description: str
+    narrative: str
+
+
+class OpenBadgeCredential(_Model):
+    context: list[str] = Field([VC_CONTEXT, OB_CONTEXT], alias="@context")
+    id: str
+    type: list[str] = ["VerifiableCredential", "OpenBadgeCredential"]
+    name: str
+    description: str
+    issuer: Profile
+    validFrom: str
+    validUntil: str | None = None
+    credentialSubject: AchievementSubject
+    evidence: list[Evidence]
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False, indent=2) + "\n"
+
+
+def identity_hash(staff_id: str, salt: str) -> str:
+    """``sha256$`` + the hex sha256 of the 職員番号 followed by the salt (UTF-8), as Open Badges'
+    IdentityHash is made."""
+    return "sha256$" + hashlib.sha256((staff_id + salt).encode("utf-8")).hexdigest()
+
+
+def issuer_profile(review: GrantedReview) -> Profile:
+    policy, cert = review.policy, review.certificate
+    return Profile(id=f"urn:nintei:issuer:{policy.id}", name=policy.municipality.ja, official=cert.issuer.ja,
+                   description=policy.title.ja)
+
+
+def credential(review: GrantedReview, grant: Grant, salt: str | None = None) -> OpenBadgeCredential:
+    """The credential of one grant; ``salt`` random (32 hex digits) unless given (tests)."""
+    d, policy = grant.decision, review.policy
+    salt = secrets.token_hex(16) if salt is None else salt
+    issuer = issuer_profile(review)
+    achievement = Achievement(
+        id=f"urn:nintei:achievement:{policy.id}:{d.certification}",
+        name=d.label,
+        description=f"{policy.title.ja}に定める認定区分「{d.label}」"
+                    + ("（認定の有効期間: 年度ごと）" if d.validity == "yearly" else "（認定の有効期間: 無期限）"),
+        criteria=Criteria(narrative=d.explanation.criterion or d.label),
+        humanCode=d.certification,
+        creator=issuer,
+    )
+    until = valid_until(d.validity, d.fiscal_year)
+    subject = AchievementSubject(identifier=[IdentityObject(identityHash=identity_hash(d.staff_id, salt), salt=salt)],
+                                 achievement=achievement)
+    return OpenBadgeCredential(
+        id=f"urn:uuid:{uuid.uuid4()}",
+        name=f"{policy.municipality.ja} {d.label}",
+        description=f"{policy.municipality.ja}の{wareki_year(d.fiscal_year)}の審査で{d.label}に認定"
+                    f"（{wareki_date(grant.granted_at)}）",
+        issuer=issuer,
+        validFrom=grant.granted_at.isoformat(timespec="seconds"),
+        validUntil=datetime.combine(until, time(23, 59, 59), JST).isoformat() if until else None,
+        credentialSubject=subject,
+        evidence=[evidence(review, grant)],
+    )
+
+
+def evidence(review: GrantedReview, grant: Grant) -> Evidence:
+    """The decision the badge rests on, named without the 職員番号: the run and the staff member's
+    judgement hash in its chain (or, for a run stored before the ledger, the certificate number's
+    hash)."""
+    d = grant.decision
+    anchor = grant.judgement_hash or hashlib.sha256(certificate_number(review, grant).encode("utf-8")).hexdigest()
+    parts = [f"{review.policy.municipality.ja}の{wareki_year(d.fiscal_year)}の認定審査（審査の実行番号 {review.run_id}、"
+             f"{wareki_date(review.finished_at)}完了、規則バージョン sha256 {review.rules_version}）の判定による。"]
+    if grant.judgement_hash:
+        parts.append(f"この職員の判定のハッシュ {grant.judgement_hash}。")
+    if review.ledger_hash:
+        parts.append(f"台帳の審査エントリのハッシュ {review.ledger_hash}。")
+    parts.append(f"`nintei audit verify --run {review.run_id}` で台帳の改ざんのないことを確かめられる。")
+    if grant.by_override:
+        parts.append("審査者の判断（上書き）による認定。")
+    return Evidence(
+        id=f"urn:nintei:{review.policy.id}:{d.fiscal_year}:run:{review.run_id}:judgement:{anchor}",
+        name="認定審査の判定",
+        description=f"{d.label}の認定基準を満たすとした判定",
+        narrative="".join(parts),
+    )
+
+
+def write_badges(review: GrantedReview, out_dir: Path) -> list[Path]:
+    """One credential file per grant into ``out_dir`` (files of the same names are replaced)."""
+    if not review.grants:
+        return []
+    review.certificate  # a rule file without a certificate section: say so before writing
+    out = []
+    for stem, grant in zip(file_stems(review.grants, "バッジ"), review.grants):
+        path = out_dir / f"{stem}.json"
+        write_text(path, credential(review, grant).to_json())
+        out.append(path)
+    return out
+
+
+def as_dict(cred: OpenBadgeCredential) -> dict[str, Any]:
+    return cred.model_dump(by_alias=True, exclude_none=True)
