@@ -39,7 +39,33 @@ class NinteiError(Exception):
 
 
 class FactError(NinteiError):
-    """Fact files failed validation; nothing of the import was stored."""
+    """Fact files failed validation; nothing of the import was stored.
+
+    ``problems`` holds every problem; ``lines()``, what the command line prints, shows the first
+    ``SHOWN_PER_FILE`` of each file and sums up the rest by column, so that a file with 100,000
+    bad rows prints a screenful, not 100,000 lines."""
+
+    SHOWN_PER_FILE = 20
+
+    def lines(self) -> list[str]:
+        out = [self.summary] if self.summary else []
+        shown: dict[str, int] = {}
+        rest: dict[str, dict[str, int]] = {}  # file -> column -> problems not shown
+        for problem in self.problems:
+            file = problem.location.split(":", 1)[0]
+            if shown.get(file, 0) < self.SHOWN_PER_FILE:
+                shown[file] = shown.get(file, 0) + 1
+                out.append(str(problem))
+            else:
+                columns = rest.setdefault(file, {})
+                columns[problem.column or "-"] = columns.get(problem.column or "-", 0) + 1
+        for file, columns in rest.items():
+            total = sum(columns.values())
+            by_column = "、".join(f"{column} {n:,} 件" for column, n in
+                                  sorted(columns.items(), key=lambda item: -item[1]))
+            out.append(f"{file or '(ファイル外)'}: ほかに {total:,} 件の問題があります（最初の {self.SHOWN_PER_FILE} 件だけを"
+                       f"表示しました。列ごとの件数: {by_column}）")
+        return out
 
 
 class ReviewError(NinteiError):

@@ -79,6 +79,7 @@ def _xlsx_header(name: str, sheet: Any, result: ReadResult) -> list[Any] | None:
             header.pop()
         if header:
             return header
+        sheet.reset_dimensions()  # the rows the sheet holds, not every row its dimension claims (A1:XFD1048576)
         for number, cells in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
             if any(cell_value(v) is not None for v in cells):
                 result.problems.append(Problem(str(Source(file=name, sheet=sheet.title, row=1)), (
