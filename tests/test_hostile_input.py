@@ -105,7 +105,7 @@ def test_a_json_id_of_1e400_is_a_row_error(tmp_path):
     path = tmp_path / "staff.json"
     path.write_text('[{"staff_id": 1e400, "fiscal_year": 2025, "name": "山田", "department": "総務課", "grade": "主事"}]')
     r = nintei(tmp_path, "import", str(path))
-    assert r.exit_code == 1 and "staff.json:1: staff_id: 'inf' は有限の数値ではありません" in r.stderr
+    assert r.exit_code == 1 and "staff.json:1: staff_id: '1e400' は有限の数値ではありません" in r.stderr
 
 
 NAMES = ["[/]", '=HYPERLINK("http://example.com/","x")', "<script>alert(1)</script>", ":thumbs_up: [bold]"]
