@@ -5,6 +5,7 @@ engine/errors.py re-exports every name and adds ``RuleError``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -19,8 +20,19 @@ class Problem:
     def __str__(self) -> str:
         where = self.location
         if self.column:
-            return f"{where}: {self.column}: {self.message}" if where else f"{self.column}: {self.message}"
-        return f"{where}: {self.message}" if where else self.message
+            text = f"{where}: {self.column}: {self.message}" if where else f"{self.column}: {self.message}"
+        else:
+            text = f"{where}: {self.message}" if where else self.message
+        return visible(text)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Control characters (an escape sequence a terminal would obey, a NUL) written as ``\\x1b``:
+    a value quoted in a message is shown, never acted on."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class NinteiError(Exception):

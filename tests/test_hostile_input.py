@@ -173,3 +173,16 @@ def test_100k_problems_in_one_file_print_a_summary(tmp_path):
     assert lines[1].startswith("職員名簿.csv:2: 職級: '社長' は職級として使えません")
     assert lines[-1] == ("職員名簿.csv: ほかに 99,980 件の問題があります（最初の 20 件だけを表示しました。"
                          "列ごとの件数: 職級 99,980 件）")
+
+
+def test_a_terminal_escape_in_a_value_is_shown_not_obeyed(tmp_path):
+    path = write(tmp_path / "職員名簿.csv", STAFF, "1001,R7,山田,総務課,\x1b]8;;http://example.com/\x1b\\社長\r")
+    r = nintei(tmp_path, "import", str(path))
+    assert r.exit_code == 1 and "\x1b" not in r.stderr
+    assert "職員名簿.csv:2: 職級: '\\x1b]8;;http://example.com/\\x1b\\社長' は職級として使えません" in r.stderr
+
+
+def test_an_xls_that_is_neither_excel_nor_text_says_so(tmp_path):
+    (tmp_path / "職員名簿.xls").write_bytes(bytes(range(128, 256)) * 16)
+    r = nintei(tmp_path, "import", str(tmp_path / "職員名簿.xls"))
+    assert r.exit_code == 1 and "職員名簿.xls: Excel (.xls) ファイルとしても、テキストとしても読めません" in r.stderr

@@ -15,6 +15,7 @@ from facts.aliases import record_type_for
 from facts.errors import Problem
 
 from .csvfile import read_csv
+from .encoding import decode
 from .raw import ReadResult, cell_value
 from .shape import read_grid
 
@@ -31,7 +32,10 @@ def read_xls(path: Path, name: str, result: ReadResult) -> None:
         read_xlsx(path, name, result)
         return
     if magic != _OLE2:
-        read_csv(path, name, result)  # text under the name .xls, as some HR systems export
+        if decode(path.read_bytes()) is None:
+            result.problems.append(Problem(name, "Excel (.xls) ファイルとしても、テキストとしても読めません"))
+        else:
+            read_csv(path, name, result)  # text under the name .xls, as some HR systems export
         return
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
