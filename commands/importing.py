@@ -55,7 +55,9 @@ def import_facts(db, paths: tuple[Path, ...], *, to_stderr: bool, correction: tu
             line += f"、訂正 {_count(n, 'corrected')} 件"
         click.echo(line, err=to_stderr)
     if report.ignored:
-        click.echo("記録の項目ではないため無視した列: " + "、".join(report.ignored), err=True)
+        click.echo("記録の項目ではないため無視した列:", err=True)
+        for where, headers in _by_file(report.ignored).items():
+            click.echo(f"  {where}: {'、'.join(headers)}", err=True)
     for conflict in report.conflicts:
         click.echo(f"警告: {conflict}", err=True)
     if report.conflicts:
@@ -65,6 +67,15 @@ def import_facts(db, paths: tuple[Path, ...], *, to_stderr: bool, correction: tu
         values = "、".join(f"{k}: {change.stored[k]!r} → {change.new[k]!r}" for k in change.new)
         click.echo(f"訂正: {change.source}: {change.record_id}（{values}; 訂正前は {change.stored_source}）",
                    err=to_stderr)
+
+
+def _by_file(ignored: list[str]) -> dict[str, list[str]]:
+    """``["a.xls:職員名簿: 備考", "a.xls:職員名簿: 生年月日"]`` -> ``{"a.xls:職員名簿": ["備考", "生年月日"]}``."""
+    out: dict[str, list[str]] = {}
+    for entry in ignored:
+        where, _, header = entry.rpartition(": ")
+        out.setdefault(where, []).append(header)
+    return out
 
 
 @click.command("import")
@@ -77,7 +88,7 @@ def import_facts(db, paths: tuple[Path, ...], *, to_stderr: bool, correction: tu
 @db_option
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[Path, ...], correct: bool, reason: str | None, by: str | None) -> None:
-    """事実ファイル（CSV・XLSX・JSON Lines）またはフォルダを検証して取り込みます。
+    """事実ファイル（CSV・タブ区切りテキスト・XLSX・XLS・JSON・JSON Lines）またはフォルダを検証して取り込みます。
 
     取り込みは一つのトランザクションです。誤りがあれば `ファイル:行: 列: 問題` を
     すべて表示し、何も保存せずに終了コード 1 で終わります。
@@ -85,7 +96,9 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], correct: bool, reaso
     \b
     例:
       nintei import facts/samples/moka/
-      nintei import 職員名簿.csv プロジェクト.xlsx --db sqlite:///nintei.db
+      nintei import 職員名簿.xls プロジェクト.txt --db sqlite:///nintei.db
+
+    形式は docs/import.md を参照してください。
     """
     correction = None
     if correct:

@@ -269,9 +269,11 @@ def _plain_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 
 
 def _rich_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], title: str | None = None):
-    from rich.table import Table
+    from rich.table import Column, Table
+    from rich.text import Text
 
-    table = Table(*headers, title=title)
+    # every cell as Text: a name such as [/] or :smile: is shown as written, never read as markup
+    table = Table(*(Column(header=Text(h)) for h in headers), title=Text(title) if title else None)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(c) for c in row))
     return table

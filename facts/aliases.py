@@ -115,7 +115,7 @@ COLUMN_ALIASES: dict[str, dict[str, list[str]]] = {
         "policy": ["方針", "計画", "自治体"],
         "certification": ["認定名", "認定", "認定区分"],
         "fiscal_year": ["認定年度"],
-        "source": ["出典", "備考"],
+        "source": ["出典"],
     },
 }
 

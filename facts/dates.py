@@ -12,16 +12,17 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-# era name -> (first calendar year, first day)
-ERAS: dict[str, tuple[int, date]] = {
-    "昭和": (1926, date(1926, 12, 25)),
-    "平成": (1989, date(1989, 1, 8)),
-    "令和": (2019, date(2019, 5, 1)),
-}
-_ERA_LETTERS = {"S": "昭和", "H": "平成", "R": "令和"}
-_ERA = r"(昭和|平成|令和|[SHRshr])"
+from japanera import ERA_DATA_GENERAL
+
+# The eras of modern Japan, with the day each began and the day after it ended, from japanera's
+# table (a well-kept one: it knows that 平成 ended on 2019-04-30 and 昭和 on 1989-01-07).
+_MODERN = ("明治", "大正", "昭和", "平成", "令和")
+ERAS: dict[str, tuple[date, date | None]] = {
+    era.kanji: (era.since, era.until) for era in ERA_DATA_GENERAL if era.kanji in _MODERN}
+_ERA_LETTERS = {next(e.english for e in ERA_DATA_GENERAL if e.kanji == k)[0]: k for k in _MODERN}  # M T S H R
+_ERA = rf"({'|'.join(_MODERN)}|[{''.join(_ERA_LETTERS)}{''.join(_ERA_LETTERS).lower()}])"
 _NUM = r"(元|\d{1,2})"
 
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -44,18 +45,44 @@ def _text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def _era(name: str) -> tuple[str, int, date]:
-    era = _ERA_LETTERS.get(name.upper(), name)
-    first_year, first_day = ERAS[era]
-    return era, first_year, first_day
+def _era(name: str) -> str:
+    return _ERA_LETTERS.get(name.upper(), name)
 
 
-def _era_year(era_name: str, number: str) -> tuple[str, int, date]:
-    era, first_year, first_day = _era(era_name)
+def _era_year(era_name: str, number: str) -> tuple[str, int]:
+    """The era's name and the calendar year of its year ``number`` (元 is 1)."""
+    era = _era(era_name)
     n = 1 if number == "元" else int(number)
     if n < 1:
         raise ValueError(f"{era}{number}年はありません")
-    return era, first_year + n - 1, first_day
+    return era, ERAS[era][0].year + n - 1
+
+
+def _era_of(day: date) -> str:
+    """The era in effect on ``day`` (the last one before it, for a day past every era's end)."""
+    return next((era for era, (since, until) in reversed(ERAS.items()) if since <= day), _MODERN[0])
+
+
+def _number(n: int) -> str:
+    return "元" if n == 1 else str(n)
+
+
+def wareki_date(day: date) -> str:
+    """``date(2019, 5, 1)`` -> ``"令和元年5月1日"``: the 和暦 form of a date."""
+    era = _era_of(day)
+    return f"{era}{_number(day.year - ERAS[era][0].year + 1)}年{day.month}月{day.day}日"
+
+
+def _check_era(text: str, era: str, day: date) -> None:
+    """A 和暦 date must fall within its era: 平成31年5月1日 and 昭和64年1月10日 were never written."""
+    since, until = ERAS[era]
+    if day < since:
+        raise ValueError(f"'{text}' は{era}の始まり ({since.isoformat()}) より前の日付です"
+                         f"（{wareki_date(day)} のことですか？）")
+    if until is not None and day >= until:
+        last = until - timedelta(days=1)
+        raise ValueError(f"'{text}' は{era}の終わり ({last.isoformat()}) より後の日付です"
+                         f"（{wareki_date(day)} のことですか？）")
 
 
 def _make_date(text: str, year: int, month: int, day: int) -> date:
@@ -76,11 +103,10 @@ def parse_date(value: object) -> date:
     if m := _ISO.match(text) or _KANJI.match(text):
         return _make_date(text, int(m[1]), int(m[2]), int(m[3]))
     if m := _WAREKI.match(text):
-        era, year, first_day = _era_year(m[1], m[2])
+        era, year = _era_year(m[1], m[2])
         month, day = (m[3], m[4]) if m[3] else (m[5], m[6])
         result = _make_date(text, year, int(month), int(day))
-        if result < first_day:
-            raise ValueError(f"'{text}' は{era}の始まり ({first_day.isoformat()}) より前です")
+        _check_era(text, era, result)
         return result
     raise ValueError(f"'{text}' は日付として読めません (例: {DATE_EXAMPLES})")
 
@@ -99,12 +125,24 @@ def parse_fiscal_year(value: object) -> int:
         if m := _FY_WESTERN.match(text):
             year = int(m[1])
         elif m := _FY_WAREKI.match(text):
-            year = _era_year(m[1], m[2])[1]
+            era, year = _era_year(m[1], m[2])
+            _check_era_year(text, era, year)
         else:
             raise ValueError(f"'{text}' は年度として読めません (例: {YEAR_EXAMPLES})")
     if not 1900 <= year <= 2200:
         raise ValueError(f"{year} は年度としてありえません")
     return year
+
+
+def _check_era_year(text: str, era: str, year: int) -> None:
+    """A 和暦 fiscal year must share a day with its era: 平成31年度 (April 2019, still 平成) and
+    令和元年度 are fiscal year 2019; 平成32年度 and 昭和64年度 never began."""
+    since, until = ERAS[era]
+    suggestion = f"（{wareki_year(year)} のことですか？）"
+    if until is not None and until <= date(year, 4, 1):
+        raise ValueError(f"'{text}' はありません: {era}は {(until - timedelta(days=1)).isoformat()} までです{suggestion}")
+    if since > fiscal_year_end(year):
+        raise ValueError(f"'{text}' はありません: {era}は {since.isoformat()} からです{suggestion}")
 
 
 def fiscal_year_of(day: date) -> int:
@@ -118,15 +156,10 @@ def fiscal_year_end(year: int) -> date:
 
 
 def wareki_year(year: int) -> str:
-    """``2025`` -> ``"令和7年度"``; ``2019`` -> ``"令和元年度"``; ``2018`` -> ``"平成30年度"``."""
-    if year >= 2019:
-        era, first = "令和", 2019
-    elif year >= 1989:
-        era, first = "平成", 1989
-    else:
-        era, first = "昭和", 1926
-    n = year - first + 1
-    return f"{era}{'元' if n == 1 else n}年度"
+    """``2025`` -> ``"令和7年度"``; ``2019`` -> ``"令和元年度"``; ``2018`` -> ``"平成30年度"``: the era
+    that began in or before the fiscal year's calendar year."""
+    era = next((e for e, (since, _) in reversed(ERAS.items()) if since.year <= year), _MODERN[0])
+    return f"{era}{_number(year - ERAS[era][0].year + 1)}年度"
 
 
 wareki = wareki_year  # the name docs/architecture.md uses

@@ -39,7 +39,13 @@ class NinteiError(Exception):
 
 
 class FactError(NinteiError):
-    """Fact files failed validation; nothing of the import was stored."""
+    """Fact files failed validation; nothing of the import was stored. ``lines()``: the first
+    problems of each file and a sum of the rest, control characters written out (facts/shown.py)."""
+
+    def lines(self) -> list[str]:
+        from facts.shown import fact_error_lines
+
+        return fact_error_lines(self)
 
 
 class ReviewError(NinteiError):

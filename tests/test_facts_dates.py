@@ -61,3 +61,34 @@ def test_wareki_names_of_fiscal_years():
     assert wareki_year(2025) == "令和7年度"
     assert wareki_year(2019) == "令和元年度"
     assert wareki_year(2018) == "平成30年度"
+
+
+@pytest.mark.parametrize("text, suggestion", [
+    ("平成31年5月1日", "令和元年5月1日"),
+    ("H31.5.1", "令和元年5月1日"),
+    ("昭和64年1月10日", "平成元年1月10日"),
+    ("令和元年4月30日", "平成31年4月30日"),
+])
+def test_a_date_outside_its_era_is_an_error_suggesting_the_right_era(text, suggestion):
+    with pytest.raises(ValueError, match=f"{suggestion} のことですか"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize("text", ["平成31年4月30日", "昭和64年1月7日", "平成元年1月8日", "S64.1.7"])
+def test_the_last_and_first_days_of_an_era_are_dates(text):
+    parse_date(text)
+
+
+@pytest.mark.parametrize("text, suggestion", [("平成32年度", "令和2年度"), ("H32", "令和2年度"),
+                                              ("昭和64年度", "平成元年度")])
+def test_a_fiscal_year_its_era_never_reached_suggests_the_right_one(text, suggestion):
+    with pytest.raises(ValueError, match=f"{suggestion} のことですか"):
+        parse_fiscal_year(text)
+
+
+def test_the_era_table_comes_from_japanera_and_knows_when_each_era_ended():
+    from facts.dates import ERAS
+
+    assert ERAS["平成"] == (date(1989, 1, 8), date(2019, 5, 1))
+    assert ERAS["昭和"][1] == date(1989, 1, 8)
+    assert wareki_year(1988) == "昭和63年度"

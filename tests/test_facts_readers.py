@@ -3,6 +3,7 @@ import json
 from datetime import datetime
 
 import openpyxl
+import pytest
 
 from facts.readers import read_paths
 
@@ -129,3 +130,91 @@ def test_a_folder_with_the_database_beside_the_facts_reads_the_facts_only(tmp_pa
     (tmp_path / "nintei.db-journal").write_bytes(b"")
     result = read_paths([tmp_path])
     assert result.problems == [] and result.files == ["staff.csv"]
+
+
+# --- as HR exports them (issue 16) -------------------------------------------------------------
+
+HR_EXPORTS = __import__("pathlib").Path(__file__).parent / "data" / "hr_exports"
+
+
+def test_excel_unicode_text_is_utf16_with_tabs(tmp_path):
+    (tmp_path / "職員名簿.txt").write_bytes("職員番号\t年度\t氏名\t所属\t職級\t備考\r\n1001\tR7\t山田 太郎\t総務課\t主任\t\r\n"
+                                        .encode("utf-16"))
+    result = read_paths([tmp_path])
+    table = only_table(result)
+    assert table.rows == [(2, {"staff_id": "1001", "fiscal_year": "R7", "name": "山田 太郎", "department": "総務課",
+                               "grade": "主任"})]
+    assert result.ignored == ["職員名簿.txt: 備考"]
+
+
+def test_tsv_and_a_txt_of_commas(tmp_path):
+    write_csv(tmp_path / "staff.tsv", ["staff_id\tfiscal_year\tname\tdepartment\tgrade", "1001\t2025\t山田, 太郎\t課\t主任"],
+              encoding="cp932")
+    write_csv(tmp_path / "roles.txt", ["staff_id,fiscal_year,role", "1001,2025,DX推進員"])
+    result = read_paths([tmp_path])
+    assert result.problems == []
+    roles, staff = result.tables
+    assert staff.rows[0][1]["name"] == "山田, 太郎" and roles.rows[0][1]["role"] == "DX推進員"
+
+
+def test_a_txt_file_that_names_no_record_type_is_a_note_in_a_folder(tmp_path):
+    write_csv(tmp_path / "staff.csv", ["staff_id,fiscal_year,name,department,grade", "1001,2025,山田,課,主任"])
+    (tmp_path / "読んでください.txt").write_text("人事課から 2025-04-01 に受領")
+    assert read_paths([tmp_path]).files == ["staff.csv"]
+
+
+@pytest.mark.parametrize("encoding, name", [
+    ("cp932", "髙橋 ①子"), ("utf-8", "髙橋 ①子"), ("utf-8-sig", "髙橋 ①子"), ("utf-16", "髙橋 ①子"),
+    ("euc_jp", "高橋 一子"),
+])
+def test_the_encoding_is_detected_not_guessed(tmp_path, encoding, name):
+    write_csv(tmp_path / "職員名簿.csv", ["職員番号,年度,氏名,所属,職級", f"1001,令和7年度,{name},情報政策課,主任"], encoding)
+    table = only_table(read_paths([tmp_path / "職員名簿.csv"]))
+    assert table.rows[0][1]["name"] == name.replace("①", "1")  # NFKC
+
+
+def test_a_file_in_no_japanese_encoding_is_said_to_be_unreadable(tmp_path):
+    (tmp_path / "staff.csv").write_bytes(bytes(range(128, 256)) * 8)
+    problems = [str(p) for p in read_paths([tmp_path / "staff.csv"]).problems]
+    assert problems == ["staff.csv: 文字コードを読めません (UTF-8・Shift_JIS (CP932)・UTF-16 のいずれかで保存してください)"]
+
+
+def test_an_xls_workbook_as_hr_exports_it():
+    """A real .xls (BIFF, written by LibreOffice: scripts/make_hr_exports.py): numbers as numbers,
+    date cells as dates, the columns HR keeps beside ignored and listed."""
+    result = read_paths([HR_EXPORTS / "goka" / "職員名簿.xls", HR_EXPORTS / "goka" / "研修受講.xls"])
+    assert result.problems == []
+    staff, training = result.tables
+    assert (staff.record_type, staff.sheet, staff.rows[0][0]) == ("staff", "職員名簿", 2)
+    assert staff.rows[0][1] == {"staff_id": 51001, "fiscal_year": "2023", "name": "鈴木 太一", "department": "総務課",
+                                "grade": "課長"}
+    assert training.rows[0][1]["completed_on"] == datetime(2024, 9, 10)
+    assert result.ignored == ["職員名簿.xls:職員名簿: 生年月日", "職員名簿.xls:職員名簿: 採用年月日",
+                              "職員名簿.xls:職員名簿: 備考", "研修受講.xls:研修受講: 備考"]
+    assert str(staff.source(2)) == "職員名簿.xls:職員名簿:2"
+
+
+def test_an_xls_that_is_text_or_xlsx_inside_is_read_as_what_it_is(tmp_path):
+    (tmp_path / "職員名簿.xls").write_bytes("職員番号\t年度\t氏名\t所属\t職級\r\n1001\tR7\t山田\t課\t主任\r\n".encode("cp932"))
+    book = openpyxl.Workbook()
+    book.active.title = "活動"
+    book.active.append(["職員番号", "年度", "種別"])
+    book.active.append(["1001", "R7", "自学"])
+    book.save(tmp_path / "活動.xls")
+    result = read_paths([tmp_path])
+    assert result.problems == []
+    assert [(t.record_type, t.rows[0][1]["staff_id"]) for t in result.tables] == [("activity", "1001"), ("staff", "1001")]
+
+
+def test_a_broken_xls_is_a_problem_not_a_traceback(tmp_path):
+    (tmp_path / "staff.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    problems = [str(p) for p in read_paths([tmp_path / "staff.xls"]).problems]
+    assert len(problems) == 1 and problems[0].startswith("staff.xls: Excel (.xls) ファイルとして読めません")
+
+
+def test_the_same_header_twice_and_a_likely_typo_in_a_cp932_export(tmp_path):
+    write_csv(tmp_path / "評価.csv", ["年度,プロジェクト番号,評価区分,評価者,評価者区分,被評価社,評価点,評価点,備考",
+                                    "2025,P1,終了後,E1,幹部職員,1001,4,4,"], encoding="cp932")
+    problems = [str(p) for p in read_paths([tmp_path]).problems]
+    assert problems[0] == "評価.csv:1: 評価点: 列 '評価点' が 2 回あります (同じ見出しは 1 つにしてください)"
+    assert problems[1].startswith("評価.csv:1: 被評価社: 不明な列です（もしかして '被評価者'？")

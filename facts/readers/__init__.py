@@ -1,7 +1,9 @@
 """Reading fact files into raw tables: rows of canonical column names and raw values.
 
-Accepted: CSV (UTF-8 with or without BOM, else CP932/Shift_JIS), XLSX (one record type per
-sheet), JSON (an array of objects) and JSON Lines. A folder is read recursively in name order.
+Accepted: CSV and tab-separated text (``.tsv``, ``.txt``) in UTF-8 (with or without BOM), UTF-16
+with BOM or CP932/Shift_JIS (facts/readers/encoding.py), XLSX and the old Excel ``.xls`` (one
+record type per sheet), JSON (an array of objects) and JSON Lines. A folder is read recursively
+in name order.
 Text is NFKC-normalised and trimmed; blank cells become ``None``; dates in XLSX stay dates.
 Values are not validated here (``facts.records`` does that); what is found wrong with the files
 themselves (unknown column, unknown record type, unreadable file) is returned as problems.
@@ -11,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from facts.aliases import record_type_for
 from facts.errors import Problem
 
 from .csvfile import read_csv
@@ -18,13 +21,14 @@ from .parts import FilePlan, PartRead, plan_file
 from .jsonfile import MAX_JSON_DEPTH, read_json, read_jsonl
 from .raw import MAX_CELL_BYTES, RawTable, ReadResult
 from .shape import RECORD_TYPE_COLUMNS
+from .xls import read_xls
 from .xlsx import read_xlsx
 
 __all__ = ["MAX_CELL_BYTES", "MAX_JSON_DEPTH", "RECORD_TYPE_COLUMNS", "SUFFIXES", "FilePlan", "PartRead",
            "RawTable", "ReadResult", "file_plans", "read_files", "read_paths"]
 
-SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".jsonl": "jsonl",
-            ".ndjson": "jsonl"}
+SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls",
+            ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
 def read_paths(paths: Iterable[str | Path]) -> ReadResult:
@@ -49,7 +53,7 @@ def file_plans(paths: Iterable[str | Path], result: ReadResult, parts: int = 1) 
     """The fact files under ``paths`` one by one, each as up to ``parts`` parts to read
     (facts/readers/parts.py); each file's name goes to ``result``, and so does what makes a file
     no fact file (a missing path, an unknown suffix)."""
-    readers = {"csv": read_csv, "xlsx": read_xlsx, "json": read_json, "jsonl": read_jsonl}
+    readers = {"csv": read_csv, "xlsx": read_xlsx, "xls": read_xls, "json": read_json, "jsonl": read_jsonl}
     for path, name in _expand(paths, result.problems):
         result.files.append(name)
         kind = SUFFIXES.get(path.suffix.lower())
@@ -75,8 +79,11 @@ def _expand(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[tu
 
 def _ignored(relative: Path) -> bool:
     """Hidden files, Excel lock files, notes and database files (nintei's own SQLite file in the
-    working directory: `nintei import .`) kept beside the data in a folder."""
+    working directory: `nintei import .`) kept beside the data in a folder. A ``.txt`` file in a
+    folder is a note unless its name names a record type (``職員名簿.txt``: tab-separated text)."""
     name = relative.name
+    suffix = relative.suffix.lower()
     return (any(part.startswith(".") for part in relative.parts) or name.startswith("~$")
-            or relative.suffix.lower() in {".md", ".txt", ".db", ".sqlite", ".sqlite3"}
+            or suffix in {".md", ".db", ".sqlite", ".sqlite3"}
+            or (suffix == ".txt" and record_type_for(relative.stem) is None)
             or name.endswith(("-journal", "-wal", "-shm")))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -61,10 +62,33 @@ _UNREADABLE = object()
 _DEEP = "JSON の入れ子が深すぎます (記録は {\"列名\": 値, ...} の形にし、値は文字か数値にしてください)"
 
 
+class WrittenNumber(float):
+    """A JSON number too large for a float (``1e400``: inf), told as the file writes it: the
+    row's problem says ``'1e400'``, not ``'inf'``."""
+
+    text: str
+
+    def __new__(cls, text: str) -> WrittenNumber:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __reduce__(self) -> tuple:  # pickled back from a worker as written
+        return WrittenNumber, (self.text,)
+
+
+def _number(text: str) -> float:
+    number = float(text)
+    return number if math.isfinite(number) else WrittenNumber(text)
+
+
 def _loads(text: str, where: str, result: ReadResult) -> Any:
     """``json.loads``; what it cannot read becomes a problem at ``where`` (never an exception)."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_float=_number)
     except json.JSONDecodeError as exc:
         result.problems.append(Problem(where, f"JSON として読めません ({exc.msg}: {exc.lineno}行 {exc.colno}文字目)"))
     except ValueError:  # an integer of more than 4300 digits

@@ -26,6 +26,8 @@ def read_grid(file: str, sheet: str | None, default_type: str | None, header: li
         return
     headers = [cell_value(h) for h in header]
     names = [str(h) for h in headers]
+    if len(set(names)) < len(names):  # the same header twice: which column holds the value?
+        _same_header_twice(file, sheet, headers, result if shaped is None else shaped)
     plain = None not in headers  # every column has a header: a row is zipped with them
     rows = []
     normalize = unicodedata.normalize
@@ -61,6 +63,16 @@ def read_grid(file: str, sheet: str | None, default_type: str | None, header: li
         return  # an empty file or sheet holds no records
     _shape(file, sheet, default_type, rows, result if shaped is None else shaped, header_row=1,
            header_names=[str(h) for h in headers if h is not None])
+
+
+def _same_header_twice(file: str, sheet: str | None, headers: list[Any], result: ReadResult) -> None:
+    counts: dict[str, int] = {}
+    for h in headers:
+        if h is not None:
+            counts[str(h)] = counts.get(str(h), 0) + 1
+    where = str(Source(file=file, sheet=sheet, row=1))
+    result.problems.extend(Problem(where, f"列 '{h}' が {n} 回あります (同じ見出しは 1 つにしてください)", column=h)
+                           for h, n in counts.items() if n > 1)
 
 
 def read_objects(file: str, default_type: str | None, items: Iterable[tuple[int, Any]],

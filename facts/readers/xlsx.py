@@ -49,9 +49,11 @@ def read_xlsx(path: Path, name: str, result: ReadResult) -> None:
 
 
 def read_xlsx_with_openpyxl(path: Path, name: str, result: ReadResult) -> None:
+    stream = path.open("rb")  # a file, not its name: openpyxl refuses a name ending in .xls
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        stream.close()
         result.problems.append(Problem(name, f"Excel ファイルとして読めません ({exc})"))
         return
     try:
@@ -63,6 +65,7 @@ def read_xlsx_with_openpyxl(path: Path, name: str, result: ReadResult) -> None:
                 read_grid(name, sheet.title, default, header, _xlsx_rows(name, sheet, len(header), result), result)
     finally:
         book.close()
+        stream.close()
 
 
 def _xlsx_header(name: str, sheet: Any, result: ReadResult) -> list[Any] | None:
@@ -76,6 +79,7 @@ def _xlsx_header(name: str, sheet: Any, result: ReadResult) -> list[Any] | None:
             header.pop()
         if header:
             return header
+        sheet.reset_dimensions()  # the rows the sheet holds, not every row its dimension claims (A1:XFD1048576)
         for number, cells in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
             if any(cell_value(v) is not None for v in cells):
                 result.problems.append(Problem(str(Source(file=name, sheet=sheet.title, row=1)), (
