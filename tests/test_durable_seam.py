@@ -5,6 +5,7 @@ checks the workaround through the real C engine."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -121,24 +122,33 @@ def _child(script: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
 
 
+def _reads_what_it_should_not(script: str) -> bool:
+    """The script, run once: it died of SIGSEGV, or (whatever the memory layout, which decides
+    whether a stray read crashes) valgrind saw durable_rules' C engine read invalid memory."""
+    if _child(script).returncode == -11:
+        return True
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        return False
+    done = subprocess.run(["valgrind", "-q", "--error-exitcode=99", sys.executable, "-c", script],
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONMALLOC": "malloc"})
+    return done.returncode in (99, -11) and "Invalid read" in done.stderr and "durable_rules_engine" in done.stderr
+
+
 def test_durable_rules_crashes_on_a_joined_pattern_with_no_test_of_its_own():
     """Why the compiler gives every joined pattern a test of its own (``$ex id``): without one,
     durable_rules dies with SIGSEGV. In child processes, so that a crash fails a test, not pytest."""
     join = '{"$lt": {"y": {"b": "y"}}}'
     # the crash reads memory it should not, so whether a given run dies depends on the memory
-    # layout: through the seam it died 0 of 60 times in one build and 5 of 5 in another, straight
-    # into the C engine 60 of 60, and once 0 of 1 inside the whole suite. So: the unguarded pattern
-    # dies in at least one of five runs, through the seam or straight into C
-    codes = []
-    for _ in range(5):
-        codes.append(_child(RAW_JOIN.format(root=str(ROOT), x=f'[{{"t": "p"}}, {join}]')).returncode)
-        codes.append(_child(RAW_C.format(x=f'[{{"t": "p"}}, {join}]')).returncode)
-        if -11 in codes:
-            break
-    assert -11 in codes, codes
-    # the guarded pattern, as the compiler writes it and the seam runs it (with actions), never
-    # dies. (Straight into C with no actions at all it may: 40 of 40 in the build of 2026-12-01,
-    # 0 in that of the session before; the engine never builds such a ruleset.)
+    # layout (the checkout's path, the modules imported): through the seam it died 0 of 60 times in
+    # one build and 5 of 5 in another. So: it dies, or valgrind sees the invalid read.
+    assert _reads_what_it_should_not(RAW_JOIN.format(root=str(ROOT), x=f'[{{"t": "p"}}, {join}]'))
+    # the guarded pattern, as the compiler writes it and the seam runs it (with actions), has not
+    # died. KNOWN ISSUE (2026-12-01): valgrind shows two invalid 1-byte reads in isBetaMatch /
+    # reduceExpressionSequence for the guarded pattern too: the guard hides the crash, it does not
+    # remove the stray read (the differential tests agree at 100k for every policy; to be fixed in
+    # the seam or the C engine). Straight into C with no actions at all it may die (40 of 40).
     for _ in range(5):
         guarded = _child(RAW_JOIN.format(root=str(ROOT), x=f'[{{"t": "p"}}, {join}, {{"$ex": {{"id": 1}}}}]'))
         assert guarded.returncode == 0 and guarded.stdout.strip() == "ok", guarded.stderr
@@ -153,7 +163,9 @@ def test_durable_rules_crashes_on_some_shapes_of_two_joins_over_one_type():
                                     '{{"x2": {{"$and": {x}}}}}], "run": noop}}, "_s":')
     x = '[{"t": "p"}, {"$gt": {"y": {"b": "y"}}}, {"$ex": {"id": 1}}]'
     assert _child(RAW_JOIN.format(root=str(ROOT), x=x)).returncode == 0
-    assert _child(two.format(root=str(ROOT), x=x)).returncode == -11
+    # a crash that reads memory it should not: whether one run dies depends on the layout of the
+    # child's memory (adding lines to a module it imports flipped it once): one of five runs
+    assert _reads_what_it_should_not(two.format(root=str(ROOT), x=x))
 
 
 def test_a_joined_condition_whose_inner_pattern_only_joins(tmp_path):
