@@ -210,13 +210,8 @@ def sheet(decision: Decision, lang: str = "ja", *, run_id: int | None = None, ru
         out.append(_e(render.parameters_line(decision, lang).split(": ", 1)[-1]))
         out.append('</p>')
     out.extend(_evidence_table(decision, lang))
-    foot = []
-    if run_id is not None:
-        foot.append(f'{_e(w["run"])}: <code>{_e(run_id)}</code>')
-    if rules_version:
-        foot.append(f'{_e(w["rules_version"])}: <code>{_e(rules_version)}</code>')
-    if ledger_hash:
-        foot.append(f'{_e(w["ledger_hash"])}: <code>{_e(ledger_hash)}</code>')
+    foot = [f'{_e(w[key])}: <code>{_e(value)}</code>' for key, value in render.run_fields(run_id, rules_version,
+                                                                                         ledger_hash)]
     if foot:
         out.append('<footer>' + '<br>'.join(foot) + '</footer>')
     out.append('</section>')

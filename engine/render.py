@@ -371,14 +371,14 @@ def run_line(run_id: int | None, rules_version: str | None, lang: str = "ja",
              ledger_hash: str | None = None) -> str:
     """「審査の実行番号 3；規則バージョン（sha256） 9f2c…」: which review made the decisions."""
     lang = _lang(lang)
-    parts = []
-    if run_id is not None:
-        parts.append(f"{_w(lang, 'run')} {run_id}")
-    if rules_version:
-        parts.append(f"{_w(lang, 'rules_version')} {rules_version}")
-    if ledger_hash:
-        parts.append(f"{_w(lang, 'ledger_hash')} {ledger_hash}")
+    parts = [f"{_w(lang, key)} {value}" for key, value in run_fields(run_id, rules_version, ledger_hash)]
     return ("; " if lang == "en" else "；").join(parts)
+
+
+def run_fields(run_id: int | None, rules_version: str | None, ledger_hash: str | None = None) -> list[tuple[str, Any]]:
+    """(word key, value) of what names the review: run, rules version, ledger hash (those given)."""
+    return [(k, v) for k, v in (("run", run_id), ("rules_version", rules_version), ("ledger_hash", ledger_hash))
+            if v is not None and v != ""]
 
 
 def render_decision(decision: Decision, lang: str = "ja") -> str:

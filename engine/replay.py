@@ -79,12 +79,12 @@ def replay(db, run_id: int, workers: int | None = None, chunk_size: int = 500) -
     revoked = _revoked(db, revocation_ids)
     seen: set[str] = set()
     for judged in pipeline.judged(compiled, grants, db, index, chunk_size, workers, revoked):
-        stored = _stored(db, run.id, [staff_id for staff_id, _, _ in judged])
+        kept = _stored(db, run.id, [staff_id for staff_id, _, _ in judged])
         for staff_id, outcomes, data in judged:
             seen.add(staff_id)
             out.staff += 1
             out.decisions += len(outcomes)
-            _compare(staff_id, outcomes, data, stored.get(staff_id), out.differences)
+            _compare(staff_id, outcomes, data, kept.get(staff_id), out.differences)
     for staff_id in _stored_staff(db, run.id) - seen:
         out.differences.append(Difference(staff_id, None, "stored", None))
     return out
@@ -138,18 +138,14 @@ def _stored_staff(db, run_id: int) -> set[str]:
         return set(conn.execute(sa_select(JudgementRow.staff_id).where(JudgementRow.run_id == run_id)).scalars())
 
 
-def stored_doc(data: str) -> dict:
-    return stored.load(data)
-
-
-def _compare(staff_id: str, outcomes: dict, data: str, stored: str | None, diffs: list[Difference]) -> None:
-    if stored is None:
+def _compare(staff_id: str, outcomes: dict, data: str, kept: str | None, diffs: list[Difference]) -> None:
+    if kept is None:
         diffs.append(Difference(staff_id, None, None, "replayed"))
         return
-    if stored == data:
+    if kept == data:
         return
     try:
-        before = stored_doc(stored).get("o", {})
+        before = stored.load(kept).get("o", {})
     except (orjson.JSONDecodeError, ValueError, zlib.error):
         before = {}
     changed = [c for c in sorted(set(before) | set(outcomes)) if before.get(c) != outcomes.get(c)]
