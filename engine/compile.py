@@ -39,6 +39,16 @@ MET, OUTCOME, NEVER = "_met", "_outcome", "_never"
 META_TYPES = (MET, OUTCOME, "_stage")
 
 
+# durable_rules' C engine (events.c, reduceExpressionSequence) evaluates a pattern's joined tests as a
+# sequence [AND, test..., END]; when a test is false it skips ahead to the group's END, but its loop
+# steps once before looking, so it walks past the END and on through memory after the sequence until
+# some byte happens to read as END (valgrind: invalid reads; sometimes SIGSEGV). Ending every joined
+# pattern with a group of its own (an alpha test, so the group adds [AND, END] to the sequence and
+# nothing to evaluate) puts an END where that walk lands. Outcomes are unchanged: the group is always
+# true for a fact with an id. tests/test_durable_seam.py shows the walk and its absence under valgrind.
+END_GUARD = {"$and": [{"$ex": {"id": 1}}]}
+
+
 @dataclass
 class Firing:
     kind: str  # leaf / self / free / each / met / held
@@ -224,8 +234,8 @@ class _Builder:
             e = self.test_expr(node.fact, t, drop_bindings)
             if e is not None:
                 (joins if isinstance(t.operand, BindingRef) else own).append(e)
-        if joins and not own:  # a joined pattern with no test of its own crashes durable_rules
-            own.append({"$ex": {"id": 1}})
+        if joins:  # see END_GUARD
+            own.append(END_GUARD)
         return {"$and": [{"t": node.fact}, *joins, *own]}
 
     @staticmethod

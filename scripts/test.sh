@@ -11,6 +11,8 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 command -v chromium >/dev/null || ($SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium)
 # tests/test_review_outputs.py and tests/test_report.py convert the workbooks headless with LibreOffice
 command -v soffice >/dev/null || ($SUDO apt-get update -qq && $SUDO apt-get install -y -qq libreoffice-calc-nogui)
+# tests/test_durable_seam.py watches durable_rules' C engine read memory under valgrind
+command -v valgrind >/dev/null || ($SUDO apt-get update -qq && $SUDO apt-get install -y -qq valgrind)
 fc-list :lang=ja 2>/dev/null | grep -q . || ($SUDO apt-get update -qq && $SUDO apt-get install -y -qq fonts-ipafont-gothic)
 set +e
 .venv/bin/python -m pytest -q "$@"

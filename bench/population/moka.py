@@ -111,8 +111,11 @@ def build(g: Gen) -> None:
                 strangers = _Without(all_members, positions, part)
                 if strangers:
                     outsiders.append((rng.choice(strangers).sid, "メンバー"))
-                ids = [m.sid for m in part]
-                for eid, etype in [o for o in outsiders if o[0] not in ids][: rng.randint(1, 3)]:
+                ids = {m.sid for m in part}
+                # one row per evaluator (an executive may also be the stranger drawn: a duplicate row)
+                seen: set[str] = set()
+                outsiders = [o for o in outsiders if o[0] not in ids and not (o[0] in seen or seen.add(o[0]))]
+                for eid, etype in outsiders[: rng.randint(1, 3)]:
                     evals.append([fy, pid, "終了後", None, eid, etype, leader.sid, rng.choice([1.5, 5.0, 4.0, 2.0])])
     for s in g.staff:
         years = list(s.years)
