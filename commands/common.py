@@ -69,10 +69,13 @@ def lang_option(default: str = "ja") -> Callable[..., Any]:
                         show_default=True, help="説明の言語（ja: 日本語, en: English）")
 
 
-def open_db(ctx: click.Context):
+def open_db(ctx: click.Context, must_exist: bool = True):
     """The database of ``--db`` (or NINTEI_DB, or nintei.db), its tables created or brought up to
     date. One that cannot be opened (no such folder, not a database, a server that does not answer,
-    a URL that is not one) is bad input: exit 1 naming the URL (password hidden), no traceback."""
+    a URL that is not one) is bad input: exit 1 naming the URL (password hidden), no traceback.
+    ``must_exist``: an SQLite file that is not there is an error, not a new empty database (a
+    command run in another folder than the review would otherwise find nothing, or call an empty
+    ledger intact); only the commands that store facts (import, review --facts) create one."""
     from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, InterfaceError, OperationalError
 
     from facts.db import DEFAULT_URL, get_engine, init_db, is_locked
@@ -88,6 +91,11 @@ def open_db(ctx: click.Context):
         folder = Path(engine.url.database).expanduser().parent
         if not folder.is_dir():
             raise NinteiError(f"データベース {shown} を開けません: フォルダ {folder} がありません{hint}")
+        where = Path(engine.url.database).expanduser()
+        if must_exist and not where.exists():
+            raise NinteiError(f"データベース {where.resolve()} がありません: まだ何も取り込んでいないか、取り込み・審査を"
+                              f"したときと別のフォルダで実行しています。そのときと同じフォルダで実行するか、--db または"
+                              f"環境変数 NINTEI_DB でそのデータベースを指定してください。")
     try:
         init_db(engine, waiting=lambda message: click.echo(message, err=True))
     except (OperationalError, InterfaceError, DatabaseError) as err:

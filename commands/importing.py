@@ -109,4 +109,4 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], correct: bool, reaso
         correction = (reason.strip(), by or login())
     elif reason:
         raise click.UsageError("--reason は --correct と一緒に使います", ctx)
-    import_facts(open_db(ctx), paths, to_stderr=False, correction=correction)
+    import_facts(open_db(ctx, must_exist=False), paths, to_stderr=False, correction=correction)

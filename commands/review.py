@@ -49,7 +49,7 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
 
     fmt = _review_format(ctx, fmt, out)
     check_out(ctx, out)
-    db = open_db(ctx)
+    db = open_db(ctx, must_exist=not facts_paths)
     if facts_paths:
         import_facts(db, facts_paths, to_stderr=True)
     result = _run_with_progress(run_review, db, policy, fiscal_year, workers, _say_replaced)

@@ -36,3 +36,26 @@ def test_unknown_policy_and_unknown_staff_exit_1(tmp_path):
     assert r.exit_code == 1 and "職員 99999 の判定は" in r.stderr and "職員名簿にいない" in r.stderr
     r = runner.invoke(main, ["--db", db, "explain", "11001", "--policy", "moka", "--fiscal-year", "2026"])
     assert r.exit_code == 1 and "2026年度の審査結果がありません" in r.stderr and "nintei review" in r.stderr
+
+
+def test_a_command_run_in_another_folder_than_the_review_says_so_and_creates_no_database(tmp_path, monkeypatch):
+    """The default database is nintei.db in the working folder: a clerk or auditor in the wrong
+    folder must hear that there is no database there, not get an empty one (where `audit verify`
+    would call the empty ledger intact)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NINTEI_DB", raising=False)
+    (tmp_path / "out").mkdir()
+    runner = CliRunner()
+    for args in (["explain", "11001", "-p", "moka", "-y", "R7"], ["audit", "verify"], ["runs"],
+                 ["history", "11001"], ["report", "-p", "moka", "-y", "R7", "--out", "r.html"],
+                 ["certificate", "-p", "moka", "-y", "R7", "--out", "out"], ["badges", "-p", "moka", "-y", "R7", "--out", "out"],
+                 ["review", "-p", "moka", "-y", "R7"], ["audit", "replay", "1"], ["diff", "1", "2"],
+                 ["revoke", "11001", "-p", "moka", "-c", "dx_advisor", "--reason", "x"]):
+        r = runner.invoke(main, args)
+        assert r.exit_code == 1, (args, r.output)
+        assert f"データベース {tmp_path / 'nintei.db'} がありません" in r.stderr and "--db" in r.stderr, (args, r.stderr)
+        assert "Traceback" not in r.output
+        assert not (tmp_path / "nintei.db").exists(), args
+    r = runner.invoke(main, ["review", "-p", "moka", "-y", "R7", "--facts", str(SAMPLES)])
+    assert r.exit_code == 0 and (tmp_path / "nintei.db").exists()
+    assert runner.invoke(main, ["audit", "verify"]).exit_code == 0
