@@ -82,29 +82,45 @@ def certificate_cmd(ctx: click.Context, policy: str, fiscal_year: int, staff_id:
 @policy_option
 @fiscal_year_option
 @out_dir_option
+@click.option("--key", "key_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="署名に使う発行者（自治体）の秘密鍵（PEM。RSA 2048 ビット以上・P-256・Ed25519）。"
+                   "暗号化された鍵のパスワードは環境変数 NINTEI_KEY_PASSWORD")
+@click.option("--key-id", metavar="URL", default=None,
+              help="公開鍵（JWK）を公開している URL。JWT のヘッダーの kid（なければ公開鍵そのものを jwk として入れる）")
+@click.option("--issuer-id", metavar="URI", default=None,
+              help="発行者の id（自治体の URL や DID）。既定: urn:nintei:issuer:<方針>")
 @db_option
 @click.pass_context
-def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path) -> None:
+def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path, key_path: Path | None,
+               key_id: str | None, issuer_id: str | None) -> None:
     """オープンバッジ（Open Badges 3.0）: その年度の審査で認定された区分ごとに1つの
     OpenBadgeCredential（JSON-LD）を書きます。受け取る職員は職員番号の salt 付きハッシュで
     示し、職員番号そのものはファイルのどこにも書きません。年度ごとの認定には有効期限（年度末
-    3月31日）が付きます。署名（proof）は付けません（docs/certificates.md）。
+    3月31日）が付きます。--key を付けると、自治体の鍵で署名したもの（VC-JWT）も書きます
+    （docs/certificates.md）。
 
     \b
     ファイル（--out のフォルダに）: バッジ_<職員番号>_<認定区分>.json
+    --key のとき、さらに: バッジ_<職員番号>_<認定区分>.jwt（署名付き）、発行者公開鍵.jwk.json
 
     \b
     例:
       nintei badges --policy moka --fiscal-year 令和7年度 --out バッジ/
+      nintei badges -p moka -y R7 --out バッジ/ --key 真岡市鍵.pem --issuer-id https://www.city.moka.lg.jp/
     """
-    from engine.badges import write_badges
+    from engine.badge_signing import load_signing_key
+    from engine.badges import PUBLIC_KEY_FILE, write_badges
     from engine.grants import granted
 
     check_out_dir(ctx, out_dir)
+    if key_id and key_path is None:
+        raise click.UsageError("--key-id は --key と一緒に使います", ctx)
+    key = load_signing_key(key_path, key_id) if key_path is not None else None
     db = open_db(ctx)
     review = granted(db, policy, fiscal_year)
     if not review.grants:
         click.echo(f"この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。バッジは作りません。", err=True)
         return
-    paths = write_badges(review, out_dir)
-    _tell(paths, f"オープンバッジ {len(paths)} 件を {out_dir} に書き出しました。")
+    paths = write_badges(review, out_dir, key, issuer_id)
+    signed = f"（署名付き VC-JWT {len(review.grants)} 件と公開鍵 {PUBLIC_KEY_FILE} も）" if key is not None else ""
+    _tell(paths, f"オープンバッジ {len(review.grants)} 件{signed}を {out_dir} に書き出しました。")

@@ -16,9 +16,10 @@ What a credential holds:
 - ``evidence``: the decision, named by a URN of the review run and the hash of the staff member's
   judgement in the run's chain, with the run's ledger hash (``nintei audit verify`` checks both).
 
-The credentials carry no ``proof``: signing one needs the municipality's key (a DID or a key
-pair), which nintei does not hold. A wallet that accepts unsigned credentials, or a signing step
-of the municipality's, takes the files as they are (docs/certificates.md).
+The ``.json`` files carry no ``proof``: signing needs the municipality's key, which nintei does not
+hold. Given one (``badges --key``), each credential is also written signed, as a VC-JWT
+(engine/badge_signing.py); without, a signing step of the municipality's takes the files as they
+are (docs/certificates.md).
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ import secrets
 import uuid
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,6 +38,9 @@ from facts.dates import wareki_year
 from .certificate import certificate_number, file_stems, valid_until, write_text
 from .grants import JST, Grant, GrantedReview
 from .page import wareki_date
+
+if TYPE_CHECKING:
+    from .badge_signing import SigningKey
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -114,17 +118,19 @@ def identity_hash(staff_id: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((staff_id + salt).encode("utf-8")).hexdigest()
 
 
-def issuer_profile(review: GrantedReview) -> Profile:
+def issuer_profile(review: GrantedReview, issuer_id: str | None = None) -> Profile:
+    """The municipality; ``issuer_id``: its own URI (``badges --issuer-id``), else a URN of nintei's."""
     policy, cert = review.policy, review.certificate
-    return Profile(id=f"urn:nintei:issuer:{policy.id}", name=policy.municipality.ja, official=cert.issuer.ja,
-                   description=policy.title.ja)
+    return Profile(id=issuer_id or f"urn:nintei:issuer:{policy.id}", name=policy.municipality.ja,
+                   official=cert.issuer.ja, description=policy.title.ja)
 
 
-def credential(review: GrantedReview, grant: Grant, salt: str | None = None) -> OpenBadgeCredential:
+def credential(review: GrantedReview, grant: Grant, salt: str | None = None,
+               issuer_id: str | None = None) -> OpenBadgeCredential:
     """The credential of one grant; ``salt`` random (32 hex digits) unless given (tests)."""
     d, policy = grant.decision, review.policy
     salt = secrets.token_hex(16) if salt is None else salt
-    issuer = issuer_profile(review)
+    issuer = issuer_profile(review, issuer_id)
     achievement = Achievement(
         id=f"urn:nintei:achievement:{policy.id}:{d.certification}",
         name=d.label,
@@ -173,16 +179,32 @@ def evidence(review: GrantedReview, grant: Grant) -> Evidence:
     )
 
 
-def write_badges(review: GrantedReview, out_dir: Path) -> list[Path]:
-    """One credential file per grant into ``out_dir`` (files of the same names are replaced)."""
+PUBLIC_KEY_FILE = "発行者公開鍵.jwk.json"
+
+
+def write_badges(review: GrantedReview, out_dir: Path, key: "SigningKey | None" = None,
+                 issuer_id: str | None = None) -> list[Path]:
+    """One credential file per grant into ``out_dir`` (files of the same names are replaced); with
+    ``key``, beside each its signed form (``.jwt``, engine/badge_signing.py) and the public key."""
     if not review.grants:
         return []
     review.certificate  # a rule file without a certificate section: say so before writing
     out = []
     for stem, grant in zip(file_stems(review.grants, "バッジ"), review.grants):
+        cred = credential(review, grant, issuer_id=issuer_id)
         path = out_dir / f"{stem}.json"
-        write_text(path, credential(review, grant).to_json())
+        write_text(path, cred.to_json())
         out.append(path)
+        if key is not None:
+            from .badge_signing import vc_jwt
+
+            signed = out_dir / f"{stem}.jwt"
+            write_text(signed, vc_jwt(as_dict(cred), key) + "\n")
+            out.append(signed)
+    if key is not None:
+        public = out_dir / PUBLIC_KEY_FILE
+        write_text(public, json.dumps(key.public_jwk, indent=2) + "\n")
+        out.append(public)
     return out
 
 

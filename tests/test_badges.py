@@ -161,6 +161,8 @@ def test_no_review_no_badges(tmp_path):
     db = f"sqlite:///{tmp_path / 'n.db'}"
     out = tmp_path / "out"
     out.mkdir()
+    samples = Path(__file__).resolve().parent.parent / "facts" / "samples" / "moka"
+    assert CliRunner().invoke(main, ["--db", db, "import", str(samples)]).exit_code == 0  # facts, no review
     r = CliRunner().invoke(main, ["--db", db, "badges", "-p", "moka", "-y", "2025", "--out", str(out)])
     assert r.exit_code == 1 and "審査結果がありません" in r.output and "Traceback" not in r.output
     assert not list(out.iterdir())
