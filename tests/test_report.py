@@ -20,9 +20,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 POLICIES = ["moka", "goka", "oyama", "tarumizu", "kakamigahara"]
 
 
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    """Each policy's samples reviewed for 令和7年度, and its report in both formats."""
+def review_and_report(tmp_path_factory, name: str, *options: str) -> dict[str, tuple[str, Path, Path]]:
+    """Each policy's samples reviewed for 令和7年度, and its report in both formats (``name``.xlsx,
+    ``name``.html, with ``options``): per policy the database, the workbook and the page."""
     out = {}
     for policy in POLICIES:
         folder = tmp_path_factory.mktemp(policy)
@@ -31,11 +31,16 @@ def reports(tmp_path_factory):
                                       str(SAMPLES / policy), "--format", "json"])
         assert r.exit_code == 0, r.output
         for suffix in ("xlsx", "html"):
-            r = CliRunner().invoke(main, ["--db", db, "report", "-p", policy, "-y", "令和7年度",
-                                          "--out", str(folder / f"報告書.{suffix}")])
+            r = CliRunner().invoke(main, ["--db", db, "report", "-p", policy, "-y", "令和7年度", *options,
+                                          "--out", str(folder / f"{name}.{suffix}")])
             assert r.exit_code == 0, r.output
-        out[policy] = (db, folder / "報告書.xlsx", folder / "報告書.html")
+        out[policy] = (db, folder / f"{name}.xlsx", folder / f"{name}.html")
     return out
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    return review_and_report(tmp_path_factory, "報告書")
 
 
 def sheet(path: Path, title: str) -> list[dict]:

@@ -67,6 +67,7 @@ class Report:
     run_id: int | None = None
     rules_version: str = ""
     views: list[Any] = field(default_factory=list)  # engine.report.views.View
+    lang: str = "ja"  # the language of every word the report shows (engine/report/words.py)
 
     def basis(self) -> str:
         for by_cert in self.targets.values():
@@ -75,14 +76,20 @@ class Report:
         return ""
 
 
-def read_targets(targets: dict[str, Any]) -> tuple[dict[int, dict[str, Target]], str, dict[str, int]]:
-    """The rule file's ``targets:`` as Target per year and certification, its note, the plan."""
+def read_targets(targets: dict[str, Any], lang: str = "ja") -> tuple[dict[int, dict[str, Target]], str, dict[str, int]]:
+    """The rule file's ``targets:`` as Target per year and certification, its note (``note_en`` in
+    English; without one, what the targets count, in words), the plan."""
+    from engine.report.words import TARGET_NOTE_EN
+
     basis = str(targets.get("basis") or "new_per_year")
     by_year: dict[int, dict[str, Target]] = {}
     for year, figures in (targets.get("by_year") or {}).items():
         by_year[int(year)] = {cert: Target(int(v), basis) for cert, v in (figures or {}).items()}
     plan = {cert: int(v) for cert, v in (targets.get("plan") or {}).items()}
-    return by_year, str(targets.get("note") or ""), plan
+    note = str(targets.get("note") or "")
+    if lang == "en":
+        note = str(targets.get("note_en") or (TARGET_NOTE_EN.get(basis, "") if by_year else ""))
+    return by_year, note, plan
 
 
 def tally(decisions: list[Decision]) -> dict[str, Tally]:
@@ -92,10 +99,12 @@ def tally(decisions: list[Decision]) -> dict[str, Tally]:
     return out
 
 
-def by_department(decisions: list[Decision]) -> dict[str, dict[str, Tally]]:
+def by_department(decisions: list[Decision], lang: str = "ja") -> dict[str, dict[str, Tally]]:
+    from engine.report.words import w
+
     out: dict[str, dict[str, Tally]] = {}
     for d in decisions:
-        out.setdefault(d.department or "（所属なし）", {}).setdefault(d.certification, Tally()).add(d)
+        out.setdefault(d.department or w(lang, "no_department"), {}).setdefault(d.certification, Tally()).add(d)
     return dict(sorted(out.items()))
 
 
@@ -109,7 +118,7 @@ def build(db, policy_id: str, fiscal_year: int, lang: str = "ja") -> Report:
     decisions = stored_decisions(db, policy_id, fiscal_year)  # ReviewError when never reviewed
     run = current_run(db, policy_id, fiscal_year)
     tallies = {fiscal_year: tally(decisions)}
-    targets, note, plan = read_targets(policy.targets or {})
+    targets, note, plan = read_targets(policy.targets or {}, lang)
     earliest = min([*targets, fiscal_year])
     for year in range(earliest - 5, fiscal_year):
         if current_run(db, policy_id, year) is not None:
@@ -121,8 +130,8 @@ def build(db, policy_id: str, fiscal_year: int, lang: str = "ja") -> Report:
         fiscal_year=fiscal_year,
         certifications=[(c.id, c.label.en if en and c.label.en else c.label.ja) for c in policy.certifications],
         years=sorted(tallies), tallies=tallies, targets=targets, target_note=note, plan=plan,
-        departments=by_department(decisions), decisions=decisions,
-        run_id=run.id if run else None, rules_version=run.rules_version if run else "")
+        departments=by_department(decisions, lang), decisions=decisions,
+        run_id=run.id if run else None, rules_version=run.rules_version if run else "", lang=lang)
 
 
 def _year_tally(db, policy_id: str, year: int) -> dict[str, Tally]:
