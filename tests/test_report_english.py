@@ -140,7 +140,7 @@ def test_the_english_page_in_chromium(reports, policy):
         assert png_pixels(png)[:2] == (794, 1123) and has_ink(png)
 
 
-@pytest.mark.parametrize("command", ["report"])
+@pytest.mark.parametrize("command", ["report", "certificate"])
 def test_an_unknown_language_is_a_usage_error(reports, tmp_path, command):
     out = str(tmp_path / ("r.html" if command == "report" else ""))
     r = CliRunner().invoke(main, ["--db", reports["moka"][0], command, "-p", "moka", "-y", "R7", "--lang", "fr",
