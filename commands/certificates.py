@@ -11,6 +11,9 @@ from .common import db_option, fiscal_year_option, lang_option, open_db, policy_
 out_dir_option = click.option(
     "--out", "out_dir", required=True, type=click.Path(path_type=Path),
     help="書き出すフォルダ（あらかじめ作っておく。同じ名前のファイルは置き換える）")
+certificate_out_option = click.option(
+    "--out", "out_dir", required=True, type=click.Path(path_type=Path),
+    help="書き出すフォルダ（あらかじめ作っておく。前回この認定証のコマンドが書いたファイルは今回の分に置き換わる）")
 
 
 def check_out_dir(ctx: click.Context, out_dir: Path) -> None:
@@ -33,7 +36,7 @@ def _tell(paths: list[Path], what: str) -> None:
 @policy_option
 @fiscal_year_option
 @click.option("--staff", "staff_id", metavar="ID", help="この職員の認定証だけを作る（職員番号）")
-@out_dir_option
+@certificate_out_option
 @click.option("--no-pdf", is_flag=True, help="PDF を作らず HTML だけを書く（Chromium を使わない）")
 @lang_option(what="認定証")
 @db_option
@@ -53,6 +56,11 @@ def certificate_cmd(ctx: click.Context, policy: str, fiscal_year: int, staff_id:
     PDF は Chromium で作ります。Chromium がなければ HTML だけを書き、そう告げて終了コード 1
     で終わります（--no-pdf なら HTML だけで 0）。
 
+    フォルダには今回の実行の分だけが残ります。前回このコマンドが書き（.nintei-certificates.json
+    に記録し）、今回は書かないファイル（取り消された認定の認定証など）は消します。それ以外の
+    ファイルは消しません。記録にない認定証らしいファイルがあれば、何も書かず何も消さずに
+    終了コード 1 で、そのファイルを示します。
+
     \b
     例:
       nintei certificate --policy moka --fiscal-year 令和7年度 --out 認定証/
@@ -66,6 +74,8 @@ def certificate_cmd(ctx: click.Context, policy: str, fiscal_year: int, staff_id:
     db = open_db(ctx)
     review = granted(db, policy, fiscal_year, staff_id=staff_id)
     written = write_certificates(review, out_dir, pdf=not no_pdf, lang=lang)
+    if written.removed:
+        _tell(written.removed, f"前回の実行で書き、今回は書かないファイル {len(written.removed)} 件を消しました。")
     if not review.grants:
         who = f"職員 {staff_id} は" if staff_id else ""
         click.echo(f"{who}この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。認定証は作りません。",

@@ -22,6 +22,8 @@ Files (``write_certificates``), named so that a clerk finds them:
                                             the same in English
 
 The PDF of all is printed once and split into the single ones (one Chromium run, not hundreds).
+The folder holds what the last run wrote: its manifest (engine/manifest.py) lets the next run
+remove the files it does not write again, and nothing else.
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from pathlib import Path
 
 from facts.dates import wareki_year
 
-from . import chromium, render
+from . import chromium, manifest, render
 from .errors import NinteiError
 from .grants import Grant, GrantedReview
 from .page import wareki_date
@@ -240,6 +242,9 @@ def file_stems(grants: list[Grant], prefix: str, lang: str = "ja") -> list[str]:
 # the files' names: one certificate each, and all of them (not with --staff)
 PREFIX = {"ja": "認定証", "en": "certificate"}
 ALL = {"ja": "認定証_{policy}_{year}_全件", "en": "certificates_{policy}_{year}_all"}
+# every name certificate writes, in either language: what a later run may remove (engine/manifest.py)
+OURS = re.compile(r"(認定証|certificates?)_.+\.(html|pdf)")
+MANIFEST = ".nintei-certificates.json"
 
 
 def write_text(path: Path, text: str) -> None:
@@ -254,19 +259,29 @@ class Written:
     html: list[Path] = field(default_factory=list)
     pdf: list[Path] = field(default_factory=list)
     no_pdf_reason: str | None = None  # why no PDF was made (Chromium missing), None when made or not asked
+    removed: list[Path] = field(default_factory=list)  # an earlier run's files this run did not write again
 
 
 def write_certificates(review: GrantedReview, out_dir: Path, pdf: bool = True, lang: str = "ja") -> Written:
     """The certificates of ``review`` into ``out_dir``: an HTML file each and one of all, then (when
     ``pdf``) their PDFs. Chromium missing: the HTML is written and ``no_pdf_reason`` says why
-    there is no PDF. Files of the same names are replaced."""
+    there is no PDF. Files of the same names are replaced, and the files an earlier run wrote
+    there that this one does not write again are removed (engine/manifest.py); a folder holding a
+    file of nintei's name that nintei cannot show it wrote is refused (NinteiError) before
+    anything is written."""
     written = Written()
     if not review.grants:
+        if (out_dir / MANIFEST).exists():  # nothing granted now: what an earlier run wrote goes
+            written.removed = manifest.finish(manifest.claim(out_dir, MANIFEST, OURS), [])
         return written
     review.certificate  # a rule file without a certificate section: say so before writing
     stems = file_stems(review.grants, PREFIX[lang], lang)
     all_stem = ALL[lang].format(policy=safe_name(review.policy.id), year=review.fiscal_year)
+    planned = [*stems, *([all_stem] if review.staff_id is None else [])]
+    record = manifest.claim(out_dir, MANIFEST, OURS)
+    manifest.begin(record, [f"{stem}.{ext}" for stem in planned for ext in ("html", "pdf")])
     _write_files(review, out_dir, stems, all_stem, pdf, lang, written)
+    written.removed = manifest.finish(record, written.html + written.pdf)
     return written
 
 
