@@ -11,25 +11,25 @@ from engine.report.words import BASIS, w, year_cells, year_heads
 
 def target_rows(report: Report) -> tuple[list[str], list[list[Any]]]:
     """Every year that has a target or was reviewed (up to the year reported, and the plan's
-    later years with their targets and no actual yet)."""
+    later years with their targets and no actual yet). Where the plan counts appointments too
+    (Tarumizu), two more columns say where the actual figure comes from: the newly appointed
+    and the newly certified (a person both is counted once in the actual figure)."""
     lang = report.lang
-    head = [*year_heads(lang), w(lang, "certification"), w(lang, "target"), w(lang, "actual"), w(lang, "rate"),
-            w(lang, "basis")]
+    sources = bool(report.appointment_roles)
+    head = [*year_heads(lang), w(lang, "certification"), w(lang, "target"), w(lang, "actual"),
+            *([w(lang, "appointed"), w(lang, "certified")] if sources else []), w(lang, "rate"), w(lang, "basis")]
     rows = []
     labels = dict(report.certifications)
     for year in sorted(set(report.targets) | set(report.years)):
         for cert, label in labels.items():
             target = report.targets.get(year, {}).get(cert)
-            tally = report.tallies.get(year, {}).get(cert)
-            if target is None and tally is None:
+            if target is None and report.tallies.get(year, {}).get(cert) is None:
                 continue
-            reviewed = year in report.tallies
-            basis = target.basis if target else report.basis() or "cumulative"
-            actual = (target.actual(tally) if target else (tally.holders if basis == "cumulative" else tally.certified)
-                      ) if reviewed else None
+            actual = report.actual(year, cert)
             rate = round(100 * actual / target.value, 1) if target and target.value and actual is not None else None
-            rows.append([*year_cells(year, lang), label, target.value if target else None, actual, rate,
-                         BASIS[lang].get(basis, basis)])
+            basis = report.basis_of(year, cert)
+            rows.append([*year_cells(year, lang), label, target.value if target else None, actual,
+                         *(report.sources(year, cert) if sources else ()), rate, BASIS[lang].get(basis, basis)])
     return head, rows
 
 

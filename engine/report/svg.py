@@ -17,12 +17,7 @@ def progress_chart(report: Report, cert: str, label: str) -> str:
     bars = []
     for year in years:
         target = report.targets.get(year, {}).get(cert)
-        tally = report.tallies.get(year, {}).get(cert)
-        if target is not None:
-            actual = target.actual(tally) if year in report.tallies else None
-        else:
-            actual = (tally.holders if report.basis() != "new_per_year" else tally.certified) if tally else None
-        bars.append((year, actual, target.value if target else None))
+        bars.append((year, report.actual(year, cert), target.value if target else None))
     lang = report.lang
     top = max([1] + [v for _, a, t in bars for v in (a, t) if v is not None])
     plot_h = H - BOTTOM - TOP
@@ -42,7 +37,8 @@ def progress_chart(report: Report, cert: str, label: str) -> str:
             h = plot_h * value / top
             y = H - BOTTOM - h
             parts.append(f'<rect class="{kind}" x="{x + dx:.1f}" y="{y:.1f}" width="{bw:.1f}" height="{h:.1f}">'
-                         f'<title>{_year_title(year, lang)} {w(lang, "legend_" + kind)} {value}</title></rect>')
+                         f'<title>{_year_title(year, lang)} {w(lang, "legend_" + kind)} {value}'
+                         f'{_sources(report, year, cert) if kind == "actual" else ""}</title></rect>')
             parts.append(f'<text x="{x + dx + bw / 2:.1f}" y="{y - 2:.1f}" text-anchor="middle" class="v">{value}</text>')
         parts.append(f'<text x="{x:.1f}" y="{H - BOTTOM + 13}" text-anchor="middle" class="yr">{escape(year_short(year, lang))}</text>')
         if lang == "ja":  # 和暦 above, the year below; in English FY2025 says both
@@ -53,3 +49,14 @@ def progress_chart(report: Report, cert: str, label: str) -> str:
 
 def _year_title(year: int, lang: str) -> str:
     return f"{year}年度" if lang == "ja" else f"FY{year}"
+
+
+def _sources(report: Report, year: int, cert: str) -> str:
+    """「（任命 1・認定 4）」 where the plan counts appointments for this certification."""
+    appointed, certified = report.sources(year, cert)
+    if appointed is None:
+        return ""
+    lang = report.lang
+    if lang == "ja":
+        return f"（{w(lang, 'appointed')} {appointed}・{w(lang, 'certified')} {certified}）"
+    return f" ({w(lang, 'appointed').lower()} {appointed}, {w(lang, 'certified').lower()} {certified})"
