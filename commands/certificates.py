@@ -6,11 +6,14 @@ from pathlib import Path
 
 import click
 
-from .common import db_option, fiscal_year_option, open_db, policy_option
+from .common import db_option, fiscal_year_option, lang_option, open_db, policy_option
 
 out_dir_option = click.option(
     "--out", "out_dir", required=True, type=click.Path(path_type=Path),
     help="書き出すフォルダ（あらかじめ作っておく。同じ名前のファイルは置き換える）")
+certificate_out_option = click.option(
+    "--out", "out_dir", required=True, type=click.Path(path_type=Path),
+    help="書き出すフォルダ（あらかじめ作っておく。前回この認定証のコマンドが書いたファイルは今回の分に置き換わる）")
 
 
 def check_out_dir(ctx: click.Context, out_dir: Path) -> None:
@@ -33,28 +36,36 @@ def _tell(paths: list[Path], what: str) -> None:
 @policy_option
 @fiscal_year_option
 @click.option("--staff", "staff_id", metavar="ID", help="この職員の認定証だけを作る（職員番号）")
-@out_dir_option
+@certificate_out_option
 @click.option("--no-pdf", is_flag=True, help="PDF を作らず HTML だけを書く（Chromium を使わない）")
+@lang_option(what="認定証")
 @db_option
 @click.pass_context
 def certificate_cmd(ctx: click.Context, policy: str, fiscal_year: int, staff_id: str | None, out_dir: Path,
-                    no_pdf: bool) -> None:
+                    no_pdf: bool, lang: str) -> None:
     """認定証: その年度の審査で認定された区分ごとに1枚（A4）を、印刷用の HTML と PDF で書き
     ます。認定番号、所属、氏名、認定区分、認定基準の引用、有効期間、和暦の認定日、発行者
     （規則ファイルの certificate:）が載ります。保持（以前の年度の認定）と取り消された
-    認定には作りません。
+    認定には作りません。--lang en で英語の認定証を書きます（日付は ISO、年度は FY2025）。
 
     \b
     ファイル（--out のフォルダに）:
       認定証_<職員番号>_<認定区分>.html / .pdf   1枚ずつ
       認定証_<方針>_<年度>_全件.html / .pdf      全員分をまとめて印刷する用
+      （--lang en: certificate_<職員番号>_<認定区分ID>, certificates_<方針>_<年度>_all）
     PDF は Chromium で作ります。Chromium がなければ HTML だけを書き、そう告げて終了コード 1
     で終わります（--no-pdf なら HTML だけで 0）。
+
+    フォルダには今回の実行の分だけが残ります。前回このコマンドが書き（.nintei-certificates.json
+    に記録し）、今回は書かないファイル（取り消された認定の認定証など）は消します。それ以外の
+    ファイルは消しません。記録にない認定証らしいファイルがあれば、何も書かず何も消さずに
+    終了コード 1 で、そのファイルを示します。
 
     \b
     例:
       nintei certificate --policy moka --fiscal-year 令和7年度 --out 認定証/
       nintei certificate -p moka -y R7 --staff 11002 --out 認定証/
+      nintei certificate -p moka -y R7 --lang en --out certificates/
     """
     from engine.certificate import write_certificates
     from engine.grants import granted
@@ -62,13 +73,16 @@ def certificate_cmd(ctx: click.Context, policy: str, fiscal_year: int, staff_id:
     check_out_dir(ctx, out_dir)
     db = open_db(ctx)
     review = granted(db, policy, fiscal_year, staff_id=staff_id)
+    written = write_certificates(review, out_dir, pdf=not no_pdf, lang=lang)
+    if written.removed:
+        _tell(written.removed, f"前回の実行で書き、今回は書かないファイル {len(written.removed)} 件を消しました。")
     if not review.grants:
         who = f"職員 {staff_id} は" if staff_id else ""
         click.echo(f"{who}この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。認定証は作りません。",
                    err=True)
         return
-    written = write_certificates(review, out_dir, pdf=not no_pdf)
-    _tell([p for p in written.html + written.pdf if "全件" in p.name] or written.html + written.pdf,
+    files = written.html + written.pdf
+    _tell([p for p in files if p.stem.endswith(("_全件", "_all"))] or files,
           f"認定証 {len(review.grants)} 枚を {out_dir} に書き出しました"
           f"（HTML {len(written.html)} ファイル、PDF {len(written.pdf)} ファイル）。")
     if written.no_pdf_reason:

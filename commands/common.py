@@ -64,9 +64,9 @@ fiscal_year_option = click.option("--fiscal-year", "-y", "fiscal_year", required
                                   type=FISCAL_YEAR, help="年度: 2025, R7, 令和7, 令和7年度")
 
 
-def lang_option(default: str = "ja") -> Callable[..., Any]:
+def lang_option(default: str = "ja", what: str = "説明") -> Callable[..., Any]:
     return click.option("--lang", type=click.Choice(["ja", "en"]), default=default,
-                        show_default=True, help="説明の言語（ja: 日本語, en: English）")
+                        show_default=True, help=f"{what}の言語（ja: 日本語, en: English）")
 
 
 def open_db(ctx: click.Context, must_exist: bool = True):

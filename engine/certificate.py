@@ -9,13 +9,21 @@ file, how long it is valid (``yearly``: to March 31 of the fiscal year), the dat
 foot cites the review run, the rules version, the ledger hashes and the ``explain`` command that
 shows why. Everything from a record or a rule file is escaped.
 
+``lang="en"``: the same certificate in English (the rule file's English title, label and issuer;
+dates ISO, the year FY2025); the criterion stays the quoted Japanese sentence of the plan, and the
+name and 所属 stay as the roster writes them.
+
 Files (``write_certificates``), named so that a clerk finds them:
 
     認定証_<職員番号>_<認定区分>.html / .pdf    one certificate each
     認定証_<policy>_<year>_全件.html / .pdf    all of them, one A4 page each, to print at once
                                             (not when the certificates of one staff member are asked for)
+    certificate_<staff id>_<certification id>.html / .pdf, certificates_<policy>_<year>_all.html / .pdf
+                                            the same in English
 
 The PDF of all is printed once and split into the single ones (one Chromium run, not hundreds).
+The folder holds what the last run wrote: its manifest (engine/manifest.py) lets the next run
+remove the files it does not write again, and nothing else.
 """
 from __future__ import annotations
 
@@ -28,7 +36,7 @@ from pathlib import Path
 
 from facts.dates import wareki_year
 
-from . import chromium
+from . import chromium, manifest, render
 from .errors import NinteiError
 from .grants import Grant, GrantedReview
 from .page import wareki_date
@@ -83,8 +91,50 @@ SCRIPT = """
 """
 
 
+# the certificate's words (``certificate --lang``); what comes from a record (氏名, 所属) or quotes
+# the municipal document (the 認定基準) stays as written
+WORDS = {
+    "ja": {"number": "第 {} 号", "heading": "認定証", "honorific": "様",
+           "grant": "あなたは{title}に定める認定基準を満たしたことを認め、{label}に認定します。",
+           "certification": "認定区分", "criterion": "認定基準", "validity": "有効期間", "year": "審査年度",
+           "until": "{date}まで（{year}）", "permanent": "無期限", "seal": "印",
+           "run": "審査の実行番号 <code>{run}</code>（{date}完了）・規則バージョン（sha256） <code>{version}</code>",
+           "ledger_hash": "台帳ハッシュ", "judgement_hash": "判定ハッシュ",
+           "override": "審査者 {by} の判断による認定（{reason}）", "why": "認定の根拠: ",
+           "title_all": "認定証 {municipality} {year}", "title_one": "認定証 {name} {label}"},
+    "en": {"number": "No. {}", "heading": "Certificate", "honorific": "",
+           "grant": "This is to certify that you have met the certification criteria of {title} and are hereby "
+                    "certified as {label}.",
+           "certification": "Certification", "criterion": "Criterion (quoted from the plan)", "validity": "Validity",
+           "year": "Fiscal year reviewed", "until": "until {date} ({year})", "permanent": "no expiry", "seal": "Seal",
+           "run": "Review run <code>{run}</code> (completed {date}) · rules version (sha256) <code>{version}</code>",
+           "ledger_hash": "Ledger hash", "judgement_hash": "Judgement hash",
+           "override": "Certified by the decision of reviewer {by} ({reason})", "why": "Why it was granted: ",
+           "title_all": "Certificates {municipality} {year}", "title_one": "Certificate {name} {label}"},
+}
+# English: a Latin serif first (the Japanese fonts' Latin letters are monospaced), names and 所属
+# still in the Japanese ones; letters not spaced out like 認 定 証
+CSS_EN = """
+body { font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", "IPAexMincho", "IPAMincho", "Yu Mincho",
+       "Hiragino Mincho ProN", "Noto Serif CJK JP", serif; }
+footer { font-family: "Liberation Sans", "DejaVu Sans", "IPAexGothic", "Noto Sans CJK JP", sans-serif; }
+h1 { letter-spacing: 0.12em; text-indent: 0.12em; }
+.grant { text-indent: 0; }
+"""
+
+
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
+
+
+def _text(ja: str, en: str | None, lang: str) -> str:
+    """A rule file's {ja, en} text in the language asked for (Japanese where it gives no English)."""
+    return en if lang == "en" and en else ja
+
+
+def _year(fiscal_year: int, lang: str) -> str:
+    """「令和7年度」 / FY2025."""
+    return wareki_year(fiscal_year) if lang == "ja" else f"FY{fiscal_year}"
 
 
 def certificate_number(review: GrantedReview, grant: Grant) -> str:
@@ -101,63 +151,71 @@ def valid_until(validity: str, fiscal_year: int) -> date | None:
     return date(fiscal_year + 1, 3, 31) if validity == "yearly" else None
 
 
-def sheet(review: GrantedReview, grant: Grant) -> str:
+def sheet(review: GrantedReview, grant: Grant, lang: str = "ja") -> str:
     """One certificate: a ``<section>`` that fills an A4 page."""
-    d, policy = grant.decision, review.policy
-    issuer = review.certificate.issuer.ja
+    d, policy, w = grant.decision, review.policy, WORDS[lang]
+    issuer = _text(review.certificate.issuer.ja, review.certificate.issuer.en, lang)
+    label = render.decision_label(d, lang)
     until = valid_until(d.validity, d.fiscal_year)
-    validity = f"{wareki_date(until)}まで（{wareki_year(d.fiscal_year)}）" if until else "無期限"
+    validity = (w["until"].format(date=wareki_date(until, lang), year=_year(d.fiscal_year, lang)) if until
+                else w["permanent"])
+    reviewed = f"{wareki_year(d.fiscal_year)}（{d.fiscal_year}年度）" if lang == "ja" else f"FY{d.fiscal_year}"
     dept = f'<div class="dept">{_e(d.department)}</div>' if d.department else ""
+    honorific = f'<span>{w["honorific"]}</span>' if w["honorific"] else ""
+    grant_text = w["grant"].format(title=_e(_text(policy.title.ja, policy.title.en, lang)),
+                                   label=f'<span class="label">{_e(label)}</span>')
     out = [
-        '<section class="cert" lang="ja"><div class="frame">',
-        f'<div class="number">第 {_e(certificate_number(review, grant))} 号</div>',
-        '<h1>認定証</h1>',
-        f'<div class="who">{dept}<div class="name">{_e(d.staff_name or d.staff_id)}<span>様</span></div></div>',
-        f'<p class="grant">あなたは{_e(policy.title.ja)}に定める認定基準を満たしたことを認め、'
-        f'<span class="label">{_e(d.label)}</span>に認定します。</p>',
+        f'<section class="cert" lang="{lang}"><div class="frame">',
+        f'<div class="number">{w["number"].format(_e(certificate_number(review, grant)))}</div>',
+        f'<h1>{w["heading"]}</h1>',
+        f'<div class="who">{dept}<div class="name">{_e(d.staff_name or d.staff_id)}{honorific}</div></div>',
+        f'<p class="grant">{grant_text}</p>',
         '<table class="facts">',
-        f'<tr><th>認定区分</th><td>{_e(d.label)}</td></tr>',
-        f'<tr><th>認定基準</th><td><blockquote>「{_e(d.explanation.criterion or "")}」</blockquote></td></tr>',
-        f'<tr><th>有効期間</th><td>{_e(validity)}</td></tr>',
-        f'<tr><th>審査年度</th><td>{_e(wareki_year(d.fiscal_year))}（{d.fiscal_year}年度）</td></tr>',
+        f'<tr><th>{w["certification"]}</th><td>{_e(label)}</td></tr>',
+        f'<tr><th>{w["criterion"]}</th><td><blockquote>「{_e(d.explanation.criterion or "")}」</blockquote></td></tr>',
+        f'<tr><th>{w["validity"]}</th><td>{_e(validity)}</td></tr>',
+        f'<tr><th>{w["year"]}</th><td>{_e(reviewed)}</td></tr>',
         '</table>',
         '<div class="spacer"></div>',
-        f'<p class="date">{_e(wareki_date(grant.granted_at))}</p>',
-        f'<div class="issuer"><span>{_e(issuer)}</span><span class="seal">印</span></div>',
-        _footer(review, grant),
+        f'<p class="date">{_e(wareki_date(grant.granted_at, lang))}</p>',
+        f'<div class="issuer"><span>{_e(issuer)}</span><span class="seal">{w["seal"]}</span></div>',
+        _footer(review, grant, lang),
         '</div></section>',
     ]
     return "\n".join(out)
 
 
-def _footer(review: GrantedReview, grant: Grant) -> str:
-    d = grant.decision
-    lines = [f"審査の実行番号 <code>{review.run_id}</code>（{_e(wareki_date(review.finished_at))}完了）・"
-             f"規則バージョン（sha256） <code>{_e(review.rules_version)}</code>"]
+def _footer(review: GrantedReview, grant: Grant, lang: str = "ja") -> str:
+    d, w = grant.decision, WORDS[lang]
+    lines = [w["run"].format(run=review.run_id, date=_e(wareki_date(review.finished_at, lang)),
+                             version=_e(review.rules_version))]
     if review.ledger_hash:
-        lines.append(f"台帳ハッシュ <code>{_e(review.ledger_hash)}</code>")
+        lines.append(f"{w['ledger_hash']} <code>{_e(review.ledger_hash)}</code>")
     if grant.judgement_hash:
-        lines.append(f"判定ハッシュ <code>{_e(grant.judgement_hash)}</code>")
+        lines.append(f"{w['judgement_hash']} <code>{_e(grant.judgement_hash)}</code>")
     if grant.by_override:
         o = d.override or {}
-        lines.append(f"審査者 {_e(o.get('by', ''))} の判断による認定（{_e(o.get('reason', ''))}）")
-    lines.append(f"認定の根拠: <code>nintei explain {_e(d.staff_id)} --policy {_e(d.policy)} --fiscal-year "
-                 f"{d.fiscal_year} --certification {_e(d.certification)}</code>")
+        lines.append(w["override"].format(by=_e(o.get("by", "")), reason=_e(o.get("reason", ""))))
+    en = " --lang en" if lang == "en" else ""
+    lines.append(f"{w['why']}<code>nintei explain {_e(d.staff_id)} --policy {_e(d.policy)} --fiscal-year "
+                 f"{d.fiscal_year} --certification {_e(d.certification)}{en}</code>")
     return "<footer>" + "<br>".join(lines) + "</footer>"
 
 
-def render_html(review: GrantedReview, grants: list[Grant] | None = None) -> str:
+def render_html(review: GrantedReview, grants: list[Grant] | None = None, lang: str = "ja") -> str:
     """The document: one A4 page per grant (all of the review's when ``grants`` is None)."""
     grants = review.grants if grants is None else grants
-    municipality = review.policy.municipality.ja
-    title = f"認定証 {municipality} {wareki_year(review.fiscal_year)}"
+    w = WORDS[lang]
+    municipality = _text(review.policy.municipality.ja, review.policy.municipality.en, lang)
+    title = w["title_all"].format(municipality=municipality, year=_year(review.fiscal_year, lang))
     if len(grants) == 1:
         d = grants[0].decision
-        title = f"認定証 {d.staff_name} {d.label}"
-    sheets = [sheet(review, g) for g in grants]
+        title = w["title_one"].format(name=d.staff_name, label=render.decision_label(d, lang))
+    sheets = [sheet(review, g, lang) for g in grants]
+    css = CSS + (CSS_EN if lang == "en" else "")
     return ("<!DOCTYPE html>\n"
-            f'<html lang="ja"><head><meta charset="utf-8"><title>{_e(title)}</title>'
-            f"<style>{CSS}</style></head><body>\n" + "\n".join(sheets)
+            f'<html lang="{lang}"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+            f"<style>{css}</style></head><body>\n" + "\n".join(sheets)
             + f"\n<script>{SCRIPT}</script></body></html>\n")
 
 
@@ -170,14 +228,23 @@ def safe_name(text: str) -> str:
     return cleaned[:80] or "_"
 
 
-def file_stems(grants: list[Grant], prefix: str) -> list[str]:
+def file_stems(grants: list[Grant], prefix: str, lang: str = "ja") -> list[str]:
     """``<prefix>_<職員番号>_<認定区分>`` per grant, the label in Japanese; by the certification's
-    id instead when two labels clean to the same name."""
+    id instead when two labels clean to the same name, and always in English (an id reads better
+    in a file name than a label with spaces)."""
     stems = [f"{prefix}_{safe_name(g.decision.staff_id)}_{safe_name(g.decision.label or g.decision.certification)}"
              for g in grants]
-    if len(set(stems)) != len(stems):
+    if lang == "en" or len(set(stems)) != len(stems):
         stems = [f"{prefix}_{safe_name(g.decision.staff_id)}_{safe_name(g.decision.certification)}" for g in grants]
     return stems
+
+
+# the files' names: one certificate each, and all of them (not with --staff)
+PREFIX = {"ja": "認定証", "en": "certificate"}
+ALL = {"ja": "認定証_{policy}_{year}_全件", "en": "certificates_{policy}_{year}_all"}
+# every name certificate writes, in either language: what a later run may remove (engine/manifest.py)
+OURS = re.compile(r"(認定証|certificates?)_.+\.(html|pdf)")
+MANIFEST = ".nintei-certificates.json"
 
 
 def write_text(path: Path, text: str) -> None:
@@ -192,38 +259,54 @@ class Written:
     html: list[Path] = field(default_factory=list)
     pdf: list[Path] = field(default_factory=list)
     no_pdf_reason: str | None = None  # why no PDF was made (Chromium missing), None when made or not asked
+    removed: list[Path] = field(default_factory=list)  # an earlier run's files this run did not write again
 
 
-def write_certificates(review: GrantedReview, out_dir: Path, pdf: bool = True) -> Written:
+def write_certificates(review: GrantedReview, out_dir: Path, pdf: bool = True, lang: str = "ja") -> Written:
     """The certificates of ``review`` into ``out_dir``: an HTML file each and one of all, then (when
     ``pdf``) their PDFs. Chromium missing: the HTML is written and ``no_pdf_reason`` says why
-    there is no PDF. Files of the same names are replaced."""
+    there is no PDF. Files of the same names are replaced, and the files an earlier run wrote
+    there that this one does not write again are removed (engine/manifest.py); a folder holding a
+    file of nintei's name that nintei cannot show it wrote is refused (NinteiError) before
+    anything is written."""
     written = Written()
     if not review.grants:
+        if (out_dir / MANIFEST).exists():  # nothing granted now: what an earlier run wrote goes
+            written.removed = manifest.finish(manifest.claim(out_dir, MANIFEST, OURS), [])
         return written
     review.certificate  # a rule file without a certificate section: say so before writing
-    stems = file_stems(review.grants, "認定証")
+    stems = file_stems(review.grants, PREFIX[lang], lang)
+    all_stem = ALL[lang].format(policy=safe_name(review.policy.id), year=review.fiscal_year)
+    planned = [*stems, *([all_stem] if review.staff_id is None else [])]
+    record = manifest.claim(out_dir, MANIFEST, OURS)
+    manifest.begin(record, [f"{stem}.{ext}" for stem in planned for ext in ("html", "pdf")])
+    _write_files(review, out_dir, stems, all_stem, pdf, lang, written)
+    written.removed = manifest.finish(record, written.html + written.pdf)
+    return written
+
+
+def _write_files(review: GrantedReview, out_dir: Path, stems: list[str], all_stem: str, pdf: bool, lang: str,
+                 written: Written) -> None:
     for stem, grant in zip(stems, review.grants):
         path = out_dir / f"{stem}.html"
-        write_text(path, render_html(review, [grant]))
+        write_text(path, render_html(review, [grant], lang))
         written.html.append(path)
     with tempfile.TemporaryDirectory(prefix="nintei-certificate-") as scratch:
         # one staff member's certificates: printed together all the same, but the file of all is not kept
         folder = out_dir if review.staff_id is None else Path(scratch)
-        everything = folder / f"認定証_{safe_name(review.policy.id)}_{review.fiscal_year}_全件.html"
-        write_text(everything, render_html(review))
+        everything = folder / f"{all_stem}.html"
+        write_text(everything, render_html(review, lang=lang))
         if review.staff_id is None:
             written.html.append(everything)
         if not pdf:
-            return written
+            return
         try:
             chromium.find()
         except chromium.ChromiumMissing as err:
             written.no_pdf_reason = "; ".join(err.lines())
-            return written
+            return
         all_pdf = everything.with_suffix(".pdf")
         chromium.print_pdf(everything, all_pdf)
         singles = [out_dir / f"{stem}.pdf" for stem in stems]
         chromium.split_pages(all_pdf, singles)
         written.pdf = singles + ([all_pdf] if review.staff_id is None else [])
-    return written

@@ -3,7 +3,7 @@
 Errors are everything the loader rejects (engine/rulefile/). Warnings are what loads but would
 leave an auditor or a policy writer without an answer: a parameter that quotes no sentence and
 gives no reading, a condition without the text its explanation shows, a target for an unknown
-certification.
+certification, a target's appointments of an unknown certification or role.
 """
 from __future__ import annotations
 
@@ -67,6 +67,23 @@ def warnings(policy: Policy) -> list[Finding]:
     for cid in dict.fromkeys(named):
         if cid not in ids:
             out.append(Finding(f"{policy.path}:1:1", "warning", f"target for unknown certification '{cid}'"))
+    out += _appointments(policy, ids)
+    return out
+
+
+def _appointments(policy: Policy, ids: set[str]) -> list[Finding]:
+    """``targets.appointments``: certification -> the role whose new holders its target counts
+    (engine/report/appointments.py); both must be known."""
+    from facts.aliases import VALUE_ALIASES
+
+    roles = set(VALUE_ALIASES["role"][1].values())
+    out = []
+    for cid, role in ((policy.targets or {}).get("appointments") or {}).items():
+        if cid not in ids:
+            out.append(Finding(f"{policy.path}:1:1", "warning", f"appointments for unknown certification '{cid}'"))
+        if role not in roles:
+            out.append(Finding(f"{policy.path}:1:1", "warning",
+                               f"appointments of unknown role '{role}' (roles: {', '.join(sorted(roles))})"))
     return out
 
 

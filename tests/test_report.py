@@ -4,7 +4,9 @@ screenshotted by headless Chromium; kept in test-artifacts/). Expected counts co
 tests/data/<policy>_samples_expected.csv, targets from ../shared/policies.md, by hand."""
 from __future__ import annotations
 
+import csv
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -20,9 +22,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 POLICIES = ["moka", "goka", "oyama", "tarumizu", "kakamigahara"]
 
 
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    """Each policy's samples reviewed for 令和7年度, and its report in both formats."""
+def review_and_report(tmp_path_factory, name: str, *options: str) -> dict[str, tuple[str, Path, Path]]:
+    """Each policy's samples reviewed for 令和7年度, and its report in both formats (``name``.xlsx,
+    ``name``.html, with ``options``): per policy the database, the workbook and the page."""
     out = {}
     for policy in POLICIES:
         folder = tmp_path_factory.mktemp(policy)
@@ -31,11 +33,16 @@ def reports(tmp_path_factory):
                                       str(SAMPLES / policy), "--format", "json"])
         assert r.exit_code == 0, r.output
         for suffix in ("xlsx", "html"):
-            r = CliRunner().invoke(main, ["--db", db, "report", "-p", policy, "-y", "令和7年度",
-                                          "--out", str(folder / f"報告書.{suffix}")])
+            r = CliRunner().invoke(main, ["--db", db, "report", "-p", policy, "-y", "令和7年度", *options,
+                                          "--out", str(folder / f"{name}.{suffix}")])
             assert r.exit_code == 0, r.output
-        out[policy] = (db, folder / "報告書.xlsx", folder / "報告書.html")
+        out[policy] = (db, folder / f"{name}.xlsx", folder / f"{name}.html")
     return out
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    return review_and_report(tmp_path_factory, "報告書")
 
 
 def sheet(path: Path, title: str) -> list[dict]:
@@ -85,8 +92,11 @@ def test_tarumizu_targets_are_new_per_year_and_the_training_compliance(reports):
     rows = {(r["年度"], r["認定区分"]): r for r in sheet(reports["tarumizu"][1], "目標と実績")}
     for label, cert, target in (("DX推進アドバイザー（認定）", "dx_advisor", 3), ("DX推進リーダー推薦候補", "dx_leader_candidate", 3),
                                 ("DX推進員推薦候補", "dx_promoter_candidate", 10)):
-        assert (rows[2025, label]["目標"], rows[2025, label]["実績"]) == (target, tally[cert, "certified"])
-        assert rows[2025, label]["数え方"] == "その年度の新たな認定数"
+        # the certifications part of the actual; the leader and promoter targets count new appointments
+        # too (tests/test_report_appointments.py)
+        assert (rows[2025, label]["目標"], rows[2025, label]["認定"]) == (target, tally[cert, "certified"])
+    assert rows[2025, "DX推進アドバイザー（認定）"]["実績"] == tally["dx_advisor", "certified"]
+    assert rows[2025, "DX推進アドバイザー（認定）"]["数え方"] == "その年度の新たな認定数"
     assert rows[2028, "DX推進アドバイザー（認定）"]["目標"] == 1  # the plan's later years, not yet reviewed
     compliance = {r["職員番号"]: r for r in sheet(reports["tarumizu"][1], "研修の受講状況（役割ごとの必須●研修）")}
     # expected: 31002 holds dx_advisor "although cyder_a, jlis_cloud, data_literacy were never completed"
@@ -121,6 +131,67 @@ def test_goka_track_levels(reports):
     for (staff, track), level in best.items():
         assert rows[staff][heads[track]] == level, (staff, track)
     assert sum(1 for r in rows.values() for h in heads.values() if r[h]) == len(best)
+
+
+# fact-records.md's grade titles, policies.md's goka tracks: read from the fact files by hand
+GRADES = {**dict.fromkeys(["係員", "主事", "主任", "主任主事", "技師", "一般職員", "staff"], "staff"),
+          **dict.fromkeys(["係長", "係長級", "主査", "主幹", "課長補佐", "監督職", "supervisor"], "supervisor"),
+          **dict.fromkeys(["課長", "課長級", "室長", "参事", "次長", "管理職", "manager"], "manager"),
+          **dict.fromkeys(["部長", "部長級", "局長", "理事", "executive"], "executive")}
+
+
+def fiscal_year(text: str) -> int:
+    text = unicodedata.normalize("NFKC", text).strip()
+    if m := re.fullmatch(r"(?:令和|R)(\d+)(?:年度)?", text):
+        return 2018 + int(m.group(1))
+    return int(text)
+
+
+def cp932_rows(path: Path) -> list[dict]:
+    with path.open(encoding="cp932", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def goka_tracks_2025() -> dict[str, set[str]]:
+    """Who is on each of goka's tracks in 2025, from the sample fact files (policies.md, goka):
+    grade manager or executive; a department segment デジタル推進室; support team in two or more
+    fiscal years since 2021; grade staff or supervisor."""
+    roster = {r["職員番号"]: r for r in cp932_rows(SAMPLES / "goka" / "職員名簿.csv") if fiscal_year(r["年度"]) == 2025}
+    terms: dict[str, set[int]] = {}
+    for r in cp932_rows(SAMPLES / "goka" / "役割.csv"):
+        if r["役割"] in ("情報化推進サポートチーム", "support_team") and fiscal_year(r["年度"]) >= 2021:
+            terms.setdefault(r["職員番号"], set()).add(fiscal_year(r["年度"]))
+    grade = {s: GRADES[r["職級"]] for s, r in roster.items()}
+    department = {s: unicodedata.normalize("NFKC", r["所属"]).strip() for s, r in roster.items()}
+    return {"manager": {s for s in roster if grade[s] in ("manager", "executive")},
+            "dx_office": {s for s in roster if "デジタル推進室" in re.split(r"[\s/]+", department[s])},
+            "dx_leader": {s for s in roster if len(terms.get(s, ())) >= 2},
+            "staff": {s for s in roster if grade[s] in ("staff", "supervisor")}}
+
+
+def test_goka_track_counts_only_the_staff_on_the_track(reports):
+    tracks = goka_tracks_2025()
+    roster = set().union(*tracks.values()) | {e["staff_id"] for e in expected("goka")}
+    assert tracks["dx_office"] == {"51006", "51007", "51008", "51010"}  # 51009 left the office in 2025
+    assert tracks["dx_leader"] == {"51011", "51014", "51015", "51016", "51028"}  # 51012, 51013: one term
+    best = Counter()
+    for e in expected("goka"):
+        track, level = re.fullmatch(r"(.+)_l(\d)", e["certification"]).groups()
+        if e["outcome"] in ("certified", "held"):
+            best[e["staff_id"], track] = max(best[e["staff_id"], track], int(level))
+    heads = {"manager": "職員（管理職）", "dx_office": "DX推進主担当（デジタル推進室）",
+             "dx_leader": "DX推進リーダー（各課職員）", "staff": "職員（各課職員）※管理職除く"}
+    counts = {r["トラック"]: r for r in sheet(reports["goka"][1], "トラックごとのレベル（人数）")}
+    for track, on in tracks.items():
+        r = counts[heads[track]]
+        assert [r[f"レベル{n}"] for n in range(6)] == [sum(1 for s in on if best[s, track] == n) for n in range(6)], track
+        assert r["対象外"] == len(roster) - len(on), track
+    # 51027 is a 課長 holding 職員（各課職員） レベル2 from before: on the manager track only
+    assert "51027" not in tracks["staff"] and best["51027", "staff"] == 2
+    people = {r["職員番号"]: r for r in sheet(reports["goka"][1], "トラックごとのレベル（職員ごと）")}
+    assert people["51027"][heads["staff"]] == 2 and people["51001"][heads["staff"]] is None
+    html = reports["goka"][2].read_text(encoding="utf-8")
+    assert "<th>対象外</th>" in html
 
 
 def test_kakamigahara_training_plan(reports):

@@ -49,6 +49,17 @@ def test_lint_locates_errors_and_warnings(tmp_path):
     assert CliRunner().invoke(main, ["rules", "lint", "--strict", str(warn)]).exit_code == 1
 
 
+def test_lint_warns_of_appointments_of_an_unknown_certification_or_role(tmp_path):
+    text = (Path(__file__).resolve().parent.parent / "rules" / "tarumizu.yaml").read_text(encoding="utf-8")
+    wrong = "appointments: {dx_leader_candidat: dx_leader, dx_promoter_candidate: dx_promotr}"
+    assert "appointments: {dx_leader_candidate: dx_leader, dx_promoter_candidate: dx_promoter}" in text
+    path = tmp_path / "tarumizu.yaml"
+    path.write_text(re.sub(r"appointments: \{[^}]*\}", wrong, text), encoding="utf-8")
+    r = CliRunner().invoke(main, ["rules", "lint", str(path)])
+    assert "warning: appointments for unknown certification 'dx_leader_candidat'" in r.output
+    assert "warning: appointments of unknown role 'dx_promotr'" in r.output
+
+
 def test_show_renders_every_policy_in_every_year_and_language():
     from engine.rulebook import load_rulebook
 

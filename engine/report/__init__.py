@@ -2,7 +2,10 @@
 targets, per 所属, over the years reviewed, and the views each plan asks for.
 
 - ``data``: what is counted (engine/report/data.py: Tally, Target, Report, build);
-- ``views``: the plans' own tables (training compliance, skill gaps, track levels);
+- ``views``: the plans' own tables, each in a module of its own (``compliance``, ``training_plan``,
+  ``skill_gaps``, ``track_levels``);
+- ``rows``: the report's tables as rows; ``words``: its headings and headers in Japanese and
+  English (``lang``: Japanese by default, ``en`` for English);
 - ``xlsx``: the workbook (a sheet per table); ``html``: the self-contained page, printable on A4
   and readable on a phone, with ``svg`` charts of progress against the targets.
 """

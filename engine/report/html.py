@@ -12,6 +12,7 @@ from engine.report.data import Report
 from engine.report.rows import count_rows, department_rows, target_rows
 from engine.report.svg import progress_chart
 from engine.report.views import View
+from engine.report.words import w, year_short, year_text
 from facts.dates import wareki_year
 
 CSS = """
@@ -65,26 +66,30 @@ def _view(view: View) -> str:
 
 
 def render_page(report: Report) -> str:
-    year = report.fiscal_year
+    lang, year = report.lang, report.fiscal_year
     name = report.title if report.title.startswith(report.municipality) else f"{report.municipality} {report.title}"
-    title = f"{name} 審査報告 {wareki_year(year)}（{year}年度）"
+    title = w(lang, "report_title").format(name=name, year=year_text(year, lang))
     charts = "".join(f"<figure>{progress_chart(report, c, label)}</figure>" for c, label in report.certifications)
-    legend = ('<p class="legend"><span style="background:#2a6fb0"></span>実績'
-              '<span style="border:1px dashed #555"></span>目標</p>')
-    note = escape(report.target_note) if report.target_note else "この方針に目標人数の定めはありません。"
-    years = "、".join(f"{wareki_year(y)}（{y}）" for y in report.years)
+    legend = (f'<p class="legend"><span style="background:#2a6fb0"></span>{w(lang, "legend_actual")}'
+              f'<span style="border:1px dashed #555"></span>{w(lang, "legend_target")}</p>')
+    note = escape(report.target_note) if report.target_note else w(lang, "no_targets")
+    if lang == "ja":
+        years = "、".join(f"{wareki_year(y)}（{y}）" for y in report.years)
+    else:
+        years = ", ".join(f"FY{y}" for y in report.years)
+    meta = w(lang, "meta").format(policy=escape(report.policy), years=escape(years), run=report.run_id)
     parts = [
-        "<!DOCTYPE html>", '<html lang="ja"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
-        f'<p class="meta">方針 {escape(report.policy)}；審査した年度: {escape(years)}；審査の実行番号 '
-        f'{report.run_id}；規則バージョン（sha256） <code>{escape(report.rules_version[:16])}…</code></p>',
-        f"<section><h2>目標と実績</h2><p class=\"note\">{note}</p>{legend}"
+        f'<p class="meta">{meta}<code>{escape(report.rules_version[:16])}…</code></p>',
+        f"<section><h2>{w(lang, 'targets_heading')}</h2><p class=\"note\">{note}</p>{legend}"
         f'<div class="charts">{charts}</div>', table(*target_rows(report)), "</section>",
-        "<section><h2>年度別の集計</h2><p class=\"note\">「うち記録不足」は非認定のうち、記録が足りず判断できない"
-        "条件があったもの（記録がそろえば結果が変わりうる）。</p>", table(*count_rows(report)), "</section>",
-        f"<section><h2>所属別（{escape(wareki_year(year))}）</h2>", table(*department_rows(report)), "</section>",
+        f"<section><h2>{w(lang, 'counts_heading')}</h2><p class=\"note\">{escape(w(lang, 'missing_note'))}</p>",
+        table(*count_rows(report)), "</section>",
+        f"<section><h2>{escape(w(lang, 'departments_heading').format(year_short(year, lang)))}</h2>",
+        table(*department_rows(report)), "</section>",
         *(_view(v) for v in report.views),
         "</body></html>",
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from engine.report.data import Report
-from facts.dates import wareki_year
+from engine.report.words import w, year_short
 
 W, H, LEFT, BOTTOM, TOP = 320, 170, 34, 34, 22
 
@@ -17,19 +17,16 @@ def progress_chart(report: Report, cert: str, label: str) -> str:
     bars = []
     for year in years:
         target = report.targets.get(year, {}).get(cert)
-        tally = report.tallies.get(year, {}).get(cert)
-        if target is not None:
-            actual = target.actual(tally) if year in report.tallies else None
-        else:
-            actual = (tally.holders if report.basis() != "new_per_year" else tally.certified) if tally else None
-        bars.append((year, actual, target.value if target else None))
+        bars.append((year, report.actual(year, cert), target.value if target else None))
+    lang = report.lang
     top = max([1] + [v for _, a, t in bars for v in (a, t) if v is not None])
     plot_h = H - BOTTOM - TOP
     step = (W - LEFT - 8) / max(1, len(bars))
     bw = min(26.0, step / 2.6)
+    chart = w(lang, "chart")
     parts = [f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" xmlns="http://www.w3.org/2000/svg" '
-             f'aria-label="{escape(label)} 目標と実績">',
-             f'<title>{escape(label)}: 目標と実績</title>',
+             f'aria-label="{escape(label)} {chart}">',
+             f'<title>{escape(label)}: {chart}</title>',
              f'<text x="{W / 2}" y="14" text-anchor="middle" class="ct">{escape(label)}</text>',
              f'<line x1="{LEFT}" y1="{H - BOTTOM}" x2="{W - 4}" y2="{H - BOTTOM}" class="axis"/>']
     for i, (year, actual, target) in enumerate(bars):
@@ -40,9 +37,26 @@ def progress_chart(report: Report, cert: str, label: str) -> str:
             h = plot_h * value / top
             y = H - BOTTOM - h
             parts.append(f'<rect class="{kind}" x="{x + dx:.1f}" y="{y:.1f}" width="{bw:.1f}" height="{h:.1f}">'
-                         f'<title>{year}年度 {"目標" if kind == "target" else "実績"} {value}</title></rect>')
+                         f'<title>{_year_title(year, lang)} {w(lang, "legend_" + kind)} {value}'
+                         f'{_sources(report, year, cert) if kind == "actual" else ""}</title></rect>')
             parts.append(f'<text x="{x + dx + bw / 2:.1f}" y="{y - 2:.1f}" text-anchor="middle" class="v">{value}</text>')
-        parts.append(f'<text x="{x:.1f}" y="{H - BOTTOM + 13}" text-anchor="middle" class="yr">{escape(wareki_year(year))}</text>')
-        parts.append(f'<text x="{x:.1f}" y="{H - BOTTOM + 25}" text-anchor="middle" class="yr">{year}</text>')
+        parts.append(f'<text x="{x:.1f}" y="{H - BOTTOM + 13}" text-anchor="middle" class="yr">{escape(year_short(year, lang))}</text>')
+        if lang == "ja":  # 和暦 above, the year below; in English FY2025 says both
+            parts.append(f'<text x="{x:.1f}" y="{H - BOTTOM + 25}" text-anchor="middle" class="yr">{year}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _year_title(year: int, lang: str) -> str:
+    return f"{year}年度" if lang == "ja" else f"FY{year}"
+
+
+def _sources(report: Report, year: int, cert: str) -> str:
+    """「（任命 1・認定 4）」 where the plan counts appointments for this certification."""
+    appointed, certified = report.sources(year, cert)
+    if appointed is None:
+        return ""
+    lang = report.lang
+    if lang == "ja":
+        return f"（{w(lang, 'appointed')} {appointed}・{w(lang, 'certified')} {certified}）"
+    return f" ({w(lang, 'appointed').lower()} {appointed}, {w(lang, 'certified').lower()} {certified})"
