@@ -132,9 +132,11 @@ def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path,
     key = load_signing_key(key_path, key_id) if key_path is not None else None
     db = open_db(ctx)
     review = granted(db, policy, fiscal_year)
+    written = write_badges(review, out_dir, key, issuer_id)
     if not review.grants:
         click.echo(f"この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。バッジは作りません。", err=True)
-        return
-    paths = write_badges(review, out_dir, key, issuer_id)
-    signed = f"（署名付き VC-JWT {len(review.grants)} 件と公開鍵 {PUBLIC_KEY_FILE} も）" if key is not None else ""
-    _tell(paths, f"オープンバッジ {len(review.grants)} 件{signed}を {out_dir} に書き出しました。")
+    else:
+        signed = f"（署名付き VC-JWT {len(review.grants)} 件と公開鍵 {PUBLIC_KEY_FILE} も）" if key is not None else ""
+        _tell(written.files, f"オープンバッジ {len(review.grants)} 件{signed}を {out_dir} に書き出しました。")
+    if written.removed:
+        _tell(written.removed, f"前回の実行で書き、今回は書かないファイル {len(written.removed)} 件を消しました。")

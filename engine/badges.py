@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from facts.dates import wareki_year
 
+from . import manifest
 from .certificate import certificate_number, file_stems, valid_until, write_text
 from .grants import JST, Grant, GrantedReview
 from .page import wareki_date
@@ -180,32 +183,51 @@ def evidence(review: GrantedReview, grant: Grant) -> Evidence:
 
 
 PUBLIC_KEY_FILE = "発行者公開鍵.jwk.json"
+# every name badges writes: what a later run into the same folder may remove (engine/manifest.py)
+OURS = re.compile(r"バッジ_.+\.(json|jwt)|発行者公開鍵\.jwk\.json")
+MANIFEST = ".nintei-badges.json"
+
+
+@dataclass
+class Written:
+    files: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # an earlier run's files this run did not write again
 
 
 def write_badges(review: GrantedReview, out_dir: Path, key: "SigningKey | None" = None,
-                 issuer_id: str | None = None) -> list[Path]:
-    """One credential file per grant into ``out_dir`` (files of the same names are replaced); with
-    ``key``, beside each its signed form (``.jwt``, engine/badge_signing.py) and the public key."""
+                 issuer_id: str | None = None) -> Written:
+    """One credential file per grant into ``out_dir``; with ``key``, beside each its signed form
+    (``.jwt``, engine/badge_signing.py) and the public key. As for certificates, the folder then
+    holds this run's badges only: files of the same names are replaced, and those an earlier run
+    wrote there that this one does not write again (a revoked grant's, the ``.jwt`` of a signed run)
+    are removed; a folder holding a file of nintei's name that nintei cannot show it wrote is
+    refused before anything is written (engine/manifest.py)."""
+    written = Written()
     if not review.grants:
-        return []
+        if (out_dir / MANIFEST).exists():
+            written.removed = manifest.finish(manifest.claim(out_dir, MANIFEST, OURS), [])
+        return written
     review.certificate  # a rule file without a certificate section: say so before writing
-    out = []
-    for stem, grant in zip(file_stems(review.grants, "バッジ"), review.grants):
+    stems = file_stems(review.grants, "バッジ")
+    record = manifest.claim(out_dir, MANIFEST, OURS)
+    manifest.begin(record, [f"{stem}.{ext}" for stem in stems for ext in ("json", "jwt")] + [PUBLIC_KEY_FILE])
+    for stem, grant in zip(stems, review.grants):
         cred = credential(review, grant, issuer_id=issuer_id)
         path = out_dir / f"{stem}.json"
         write_text(path, cred.to_json())
-        out.append(path)
+        written.files.append(path)
         if key is not None:
             from .badge_signing import vc_jwt
 
             signed = out_dir / f"{stem}.jwt"
             write_text(signed, vc_jwt(as_dict(cred), key) + "\n")
-            out.append(signed)
+            written.files.append(signed)
     if key is not None:
         public = out_dir / PUBLIC_KEY_FILE
         write_text(public, json.dumps(key.public_jwk, indent=2) + "\n")
-        out.append(public)
-    return out
+        written.files.append(public)
+    written.removed = manifest.finish(record, written.files)
+    return written
 
 
 def as_dict(cred: OpenBadgeCredential) -> dict[str, Any]:

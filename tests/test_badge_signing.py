@@ -71,9 +71,8 @@ def test_every_badge_is_signed_and_verifies_with_the_issuers_public_key(reviewed
     assert r.exit_code == 0, r.output
     public_pem = private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     public = key_type.import_key(public_pem)
-    jsons = sorted((tmp_path / "out").glob("*.json"))
     tokens = sorted((tmp_path / "out").glob("*.jwt"))
-    credentials = [p for p in jsons if p.name != "発行者公開鍵.jwk.json"]
+    credentials = sorted((tmp_path / "out").glob("バッジ_*.json"))
     assert credentials and [p.stem for p in tokens] == [p.stem for p in credentials]
     published = json.loads((tmp_path / "out" / "発行者公開鍵.jwk.json").read_text())
     assert "d" not in published and key_type.import_key(published).as_dict() == public.as_dict()
