@@ -2,6 +2,9 @@
 (engine/certificate.py) and as Open Badges 3.0 credentials (engine/badges.py)."""
 from __future__ import annotations
 
+import os
+import sys
+
 from pathlib import Path
 
 import click
@@ -100,9 +103,9 @@ def certificate_cmd(ctx: click.Context, policy: str, fiscal_year: int, staff_id:
               help="署名に使う発行者（自治体）の秘密鍵（PEM。RSA 2048 ビット以上・P-256・Ed25519）。"
                    "暗号化された鍵のパスワードは環境変数 NINTEI_KEY_PASSWORD")
 @click.option("--key-id", metavar="URL", default=None,
-              help="公開鍵（JWK）を公開している URL。JWT のヘッダーの kid（なければ公開鍵そのものを jwk として入れる）")
+              help="自治体が公開鍵（書き出す 発行者公開鍵.jwk.json）を公開する URL。JWT のヘッダーの kid。--key のとき必須")
 @click.option("--issuer-id", metavar="URI", default=None,
-              help="発行者の id（自治体の URL や DID）。既定: urn:nintei:issuer:<方針>")
+              help="発行者の id（自治体の URL や DID）。--key のとき必須。既定: urn:nintei:issuer:<方針>")
 @db_option
 @click.pass_context
 def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path, key_path: Path | None,
@@ -121,15 +124,15 @@ def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path,
     例:
       nintei badges --policy moka --fiscal-year 令和7年度 --out バッジ/
       nintei badges -p moka -y R7 --out バッジ/ --key 真岡市鍵.pem --issuer-id https://www.city.moka.lg.jp/
+        --key-id https://www.city.moka.lg.jp/nintei/発行者公開鍵.jwk.json
     """
-    from engine.badge_signing import load_signing_key
     from engine.badges import PUBLIC_KEY_FILE, write_badges
     from engine.grants import granted
 
     check_out_dir(ctx, out_dir)
     if key_id and key_path is None:
         raise click.UsageError("--key-id は --key と一緒に使います", ctx)
-    key = load_signing_key(key_path, key_id) if key_path is not None else None
+    key = _signing_key(ctx, key_path, key_id, issuer_id) if key_path is not None else None
     db = open_db(ctx)
     review = granted(db, policy, fiscal_year)
     written = write_badges(review, out_dir, key, issuer_id)
@@ -140,3 +143,21 @@ def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path,
         _tell(written.files, f"オープンバッジ {len(review.grants)} 件{signed}を {out_dir} に書き出しました。")
     if written.removed:
         _tell(written.removed, f"前回の実行で書き、今回は書かないファイル {len(written.removed)} 件を消しました。")
+
+
+def _signing_key(ctx: click.Context, key_path: Path, key_id: str | None, issuer_id: str | None):
+    """The municipality's key for ``badges --key``: with where its public key is published and who
+    the issuer is (without them a signed badge proves nothing about who issued it); an encrypted
+    key's password asked on a terminal when $NINTEI_KEY_PASSWORD does not hold it."""
+    from engine.badge_signing import PASSWORD_ENV, is_encrypted, load_signing_key, readable_by_others
+
+    missing = [name for name, value in (("--key-id", key_id), ("--issuer-id", issuer_id)) if not value]
+    if missing:
+        raise click.UsageError(f"--key で署名するときは {' と '.join(missing)} も指定してください（公開鍵を公開する URL と"
+                               "自治体の URL・DID: 検証する人が、署名した鍵が自治体のものだと確かめるため）", ctx)
+    password = None
+    if is_encrypted(key_path) and not os.environ.get(PASSWORD_ENV) and sys.stdin.isatty():
+        password = click.prompt(f"{key_path} のパスワード", hide_input=True, err=True)
+    if readable_by_others(key_path):
+        click.echo(f"注意: 秘密鍵 {key_path} を本人以外も読めます（chmod 600 {key_path} で本人だけに）。", err=True)
+    return load_signing_key(key_path, key_id, password)

@@ -8,7 +8,7 @@ What a credential holds:
   ``certificate.issuer`` in the rule file, e.g. 真岡市長);
 - ``validFrom``: the date of the grant (the review's finish, or the reviewer's override);
   ``validUntil`` for a ``yearly`` certification: the end of its fiscal year (March 31, 23:59:59 JST);
-- ``credentialSubject``: an AchievementSubject whose recipient is an ``identifier`` IdentityObject
+- ``credentialSubject``: an AchievementSubject (``id`` an opaque urn:uuid) whose recipient is an ``identifier`` IdentityObject
   holding a **salted hash** of the 職員番号 (``sha256$`` + sha256(職員番号 + salt), the salt random
   per credential): the 職員番号 appears nowhere in the file. Whoever knows it checks the hash;
 - ``achievement``: the certification (id, name, description, ``criteria.narrative`` = the criterion
@@ -86,6 +86,7 @@ class IdentityObject(_Model):
 
 
 class AchievementSubject(_Model):
+    id: str | None = None  # an opaque urn:uuid, never the 職員番号 (the signed form's ``sub``)
     type: list[str] = ["AchievementSubject"]
     identifier: list[IdentityObject]
     achievement: Achievement
@@ -144,7 +145,7 @@ def credential(review: GrantedReview, grant: Grant, salt: str | None = None,
         creator=issuer,
     )
     until = valid_until(d.validity, d.fiscal_year)
-    subject = AchievementSubject(identifier=[IdentityObject(identityHash=identity_hash(d.staff_id, salt), salt=salt)],
+    subject = AchievementSubject(id=f"urn:uuid:{uuid.uuid4()}", identifier=[IdentityObject(identityHash=identity_hash(d.staff_id, salt), salt=salt)],
                                  achievement=achievement)
     return OpenBadgeCredential(
         id=f"urn:uuid:{uuid.uuid4()}",

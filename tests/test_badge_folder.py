@@ -40,7 +40,8 @@ def test_a_revoked_grant_and_an_unsigned_rerun_leave_only_this_runs_badges(db, t
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     grants = expected_grants("moka")
     expected = {f"バッジ_{staff}_{label('moka', cert)}" for staff, cert in grants}
-    assert badges(db, out, "--key", str(key)).exit_code == 0
+    assert badges(db, out, "--key", str(key), "--key-id", "https://example.jp/k.jwk.json",
+                  "--issuer-id", "https://example.jp/").exit_code == 0
     assert stems(out, ".json") == expected == stems(out, ".jwt") and (out / "発行者公開鍵.jwk.json").exists()
     staff, cert = sorted(grants)[0]
     r = CliRunner().invoke(main, ["--db", db, "revoke", staff, "-p", "moka", "-c", cert, "--reason", "誤認定"])

@@ -18,7 +18,7 @@ from joserfc.jwk import ECKey, OKPKey, RSAKey
 from joserfc.jws import JWSRegistry
 
 from cli import main
-from granted_samples import review_samples
+from granted_samples import expected_grants, review_samples
 from test_badges import VALIDATOR
 
 KEYS = {
@@ -26,7 +26,7 @@ KEYS = {
     "ES256": (lambda: ec.generate_private_key(ec.SECP256R1()), ECKey),
     "EdDSA": (ed25519.Ed25519PrivateKey.generate, OKPKey),
 }
-CLAIMS = ("iss", "jti", "nbf", "exp")
+CLAIMS = ("iss", "jti", "nbf", "exp", "sub")
 
 
 def _registry(alg: str) -> JWSRegistry:
@@ -51,10 +51,17 @@ def reviewed(tmp_path_factory):
     return review_samples("oyama", tmp_path_factory.mktemp("oyama"))  # yearly: validUntil, so exp
 
 
+ISSUER = ("--issuer-id", "https://www.city.oyama.tochigi.jp/", "--key-id", "https://www.city.oyama.tochigi.jp/nintei/key.jwk.json")
+
+
 def _badges(db: str, folder: Path, *extra: str, env: dict | None = None):
     folder.mkdir()
     return CliRunner().invoke(main, ["--db", db, "badges", "-p", "oyama", "-y", "R7", "--out", str(folder), *extra],
                               env=env)
+
+
+def _signed(db: str, folder: Path, key: Path, env: dict | None = None):
+    return _badges(db, folder, "--key", str(key), *ISSUER, env=env)
 
 
 def _segment(token: str, i: int) -> dict:
@@ -67,7 +74,7 @@ def test_every_badge_is_signed_and_verifies_with_the_issuers_public_key(reviewed
     make, key_type = KEYS[alg]
     private = make()
     (tmp_path / "key.pem").write_bytes(_pem(private))
-    r = _badges(reviewed, tmp_path / "out", "--key", str(tmp_path / "key.pem"), "--issuer-id", "https://www.city.oyama.tochigi.jp/")
+    r = _signed(reviewed, tmp_path / "out", tmp_path / "key.pem")
     assert r.exit_code == 0, r.output
     public_pem = private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     public = key_type.import_key(public_pem)
@@ -79,9 +86,7 @@ def test_every_badge_is_signed_and_verifies_with_the_issuers_public_key(reviewed
     for cred_file, token_file in zip(credentials, tokens):
         token = token_file.read_text().strip()
         header = _segment(token, 0)
-        assert header["alg"] == alg and header["typ"] == "JWT" and set(header) == {"alg", "typ", "jwk"}
-        assert "d" not in header["jwk"]
-        assert key_type.import_key(header["jwk"]).as_dict() == public.as_dict()
+        assert header == {"alg": alg, "typ": "JWT", "kid": ISSUER[3]}
         decoded = jwt.decode(token, public, algorithms=[alg], registry=_registry(alg))  # raises on a bad signature
         claims = decoded.claims
         credential = json.loads(cred_file.read_text(encoding="utf-8"))
@@ -90,14 +95,16 @@ def test_every_badge_is_signed_and_verifies_with_the_issuers_public_key(reviewed
         assert claims["jti"] == credential["id"]
         assert claims["nbf"] == int(datetime.fromisoformat(credential["validFrom"]).timestamp())
         assert claims["exp"] == int(datetime.fromisoformat(credential["validUntil"]).timestamp())
-        assert "sub" not in claims and "id" not in credential["credentialSubject"]
+        assert claims["sub"] == credential["credentialSubject"]["id"]
+        assert claims["sub"].startswith("urn:uuid:")
+        assert all(staff not in json.dumps(claims) for staff, _ in expected_grants("oyama"))  # no 職員番号 anywhere
         assert not list(VALIDATOR.iter_errors(credential))
 
 
 def test_a_changed_badge_no_longer_verifies(reviewed, tmp_path):
     private = ed25519.Ed25519PrivateKey.generate()
     (tmp_path / "key.pem").write_bytes(_pem(private))
-    assert _badges(reviewed, tmp_path / "out", "--key", str(tmp_path / "key.pem")).exit_code == 0
+    assert _signed(reviewed, tmp_path / "out", tmp_path / "key.pem").exit_code == 0
     token = sorted((tmp_path / "out").glob("*.jwt"))[0].read_text().strip()
     head, payload, sig = token.split(".")
     claims = _segment(token, 1)
@@ -113,21 +120,23 @@ def test_a_changed_badge_no_longer_verifies(reviewed, tmp_path):
         jws.deserialize_compact(token, other, algorithms=["EdDSA"])
 
 
-def test_a_key_id_is_named_instead_of_the_key(reviewed, tmp_path):
+def test_a_signed_badge_must_say_who_issued_it_and_where_its_key_is(reviewed, tmp_path):
+    """With the key only in the header, anyone could re-sign an edited badge with a key of their
+    own: --key needs --key-id (kid) and --issuer-id (iss)."""
     (tmp_path / "key.pem").write_bytes(_pem(ec.generate_private_key(ec.SECP256R1())))
-    r = _badges(reviewed, tmp_path / "out", "--key", str(tmp_path / "key.pem"), "--key-id", "https://example.jp/keys/1")
-    assert r.exit_code == 0, r.output
-    header = _segment(sorted((tmp_path / "out").glob("*.jwt"))[0].read_text().strip(), 0)
-    assert header == {"alg": "ES256", "typ": "JWT", "kid": "https://example.jp/keys/1"}
+    for i, extra in enumerate(([], list(ISSUER[:2]), list(ISSUER[2:]))):
+        r = _badges(reviewed, tmp_path / f"out{i}", "--key", str(tmp_path / "key.pem"), *extra)
+        assert r.exit_code == 2 and ("--key-id" in r.output or "--issuer-id" in r.output), r.output
+        assert not list((tmp_path / f"out{i}").iterdir())
 
 
 def test_an_encrypted_key_takes_its_password_from_the_environment(reviewed, tmp_path):
     (tmp_path / "key.pem").write_bytes(_pem(ed25519.Ed25519PrivateKey.generate(), b"himitsu"))
-    r = _badges(reviewed, tmp_path / "a", "--key", str(tmp_path / "key.pem"))
+    r = _signed(reviewed, tmp_path / "a", tmp_path / "key.pem")
     assert r.exit_code == 1 and "NINTEI_KEY_PASSWORD" in r.stderr and not list((tmp_path / "a").iterdir())
-    r = _badges(reviewed, tmp_path / "b", "--key", str(tmp_path / "key.pem"), env={"NINTEI_KEY_PASSWORD": "chigau"})
+    r = _signed(reviewed, tmp_path / "b", tmp_path / "key.pem", env={"NINTEI_KEY_PASSWORD": "chigau"})
     assert r.exit_code == 1 and "パスワード" in r.stderr and "違います" in r.stderr
-    r = _badges(reviewed, tmp_path / "c", "--key", str(tmp_path / "key.pem"), env={"NINTEI_KEY_PASSWORD": "himitsu"})
+    r = _signed(reviewed, tmp_path / "c", tmp_path / "key.pem", env={"NINTEI_KEY_PASSWORD": "himitsu"})
     assert r.exit_code == 0, r.output
     assert list((tmp_path / "c").glob("*.jwt"))
 
@@ -142,7 +151,7 @@ def test_an_encrypted_key_takes_its_password_from_the_environment(reviewed, tmp_
 ])
 def test_a_key_that_cannot_sign_well_is_refused_before_anything_is_written(reviewed, tmp_path, what, key, words):
     (tmp_path / "key.pem").write_bytes(key())
-    r = _badges(reviewed, tmp_path / "out", "--key", str(tmp_path / "key.pem"))
+    r = _signed(reviewed, tmp_path / "out", tmp_path / "key.pem")
     assert r.exit_code == 1, (what, r.output)
     assert "key.pem" in r.stderr and words in r.stderr and "Traceback" not in r.output
     assert not list((tmp_path / "out").iterdir())
