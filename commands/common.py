@@ -4,6 +4,7 @@ language options, the fiscal-year parameter type, and the group class that turns
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -20,6 +21,7 @@ class Settings:
     """What the group and its commands share through the click context."""
 
     db_url: str | None = None
+    created_db: bool = False  # open_db made a new SQLite file (see discarded_if_it_fails)
 
 
 def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -87,11 +89,12 @@ def open_db(ctx: click.Context, must_exist: bool = True):
     except (ArgumentError, ImportError) as err:  # not a URL, an unknown dialect, a driver missing
         raise NinteiError(f"データベースの URL {_hide_password(given)} を使えません: {_first_line(err)}{hint}")
     shown = engine.url.render_as_string(hide_password=True)
-    if engine.url.get_backend_name() == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-        folder = Path(engine.url.database).expanduser().parent
+    where = sqlite_file(engine)
+    if where is not None:
+        folder = where.parent
         if not folder.is_dir():
             raise NinteiError(f"データベース {shown} を開けません: フォルダ {folder} がありません{hint}")
-        where = Path(engine.url.database).expanduser()
+        ctx.find_object(Settings).created_db = not where.exists()
         if must_exist and not where.exists():
             raise NinteiError(f"データベース {where.resolve()} がありません: まだ何も取り込んでいないか、取り込み・審査を"
                               f"したときと別のフォルダで実行しています。そのときと同じフォルダで実行するか、--db または"
@@ -107,6 +110,30 @@ def open_db(ctx: click.Context, must_exist: bool = True):
         reason = _first_line(err.orig) if isinstance(err, DBAPIError) and err.orig is not None else _first_line(err)
         raise NinteiError(f"データベース {shown} を開けません: {reason}{hint}")
     return engine
+
+
+def sqlite_file(engine) -> Path | None:
+    """The file of an SQLite database named by path (not :memory:, not a file: URI, which is
+    SQLite's to open as it says), else None."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or url.query.get("uri") == "true":
+        return None
+    return Path(url.database)
+
+
+@contextmanager
+def discarded_if_it_fails(ctx: click.Context, engine):
+    """A database file this command's open_db created, removed again when the command fails (a
+    first import rejected whole leaves no empty database behind, whose empty ledger would verify)."""
+    try:
+        yield
+    except BaseException:
+        where = sqlite_file(engine)
+        if where is not None and ctx.find_object(Settings).created_db:
+            engine.dispose()
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{where}{suffix}").unlink(missing_ok=True)
+        raise
 
 
 def format_from_out(out: Path | None, by_suffix: dict[str, str], default: str) -> str:

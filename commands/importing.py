@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .common import db_option, open_db
+from .common import db_option, discarded_if_it_fails, open_db
 
 # Japanese names of the record types (../shared/spec/fact-records.md), for import counts.
 RECORD_TYPE_JA = {
@@ -109,4 +109,6 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], correct: bool, reaso
         correction = (reason.strip(), by or login())
     elif reason:
         raise click.UsageError("--reason は --correct と一緒に使います", ctx)
-    import_facts(open_db(ctx, must_exist=False), paths, to_stderr=False, correction=correction)
+    db = open_db(ctx, must_exist=False)
+    with discarded_if_it_fails(ctx, db):
+        import_facts(db, paths, to_stderr=False, correction=correction)

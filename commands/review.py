@@ -9,7 +9,8 @@ from typing import Any, Callable, Iterable
 
 import click
 
-from .common import check_out, db_option, fiscal_year_option, format_from_out, lang_option, open_db, policy_option
+from .common import (check_out, db_option, discarded_if_it_fails, fiscal_year_option, format_from_out, lang_option,
+                     open_db, policy_option)
 from .importing import import_facts
 
 
@@ -51,7 +52,8 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
     check_out(ctx, out)
     db = open_db(ctx, must_exist=not facts_paths)
     if facts_paths:
-        import_facts(db, facts_paths, to_stderr=True)
+        with discarded_if_it_fails(ctx, db):
+            import_facts(db, facts_paths, to_stderr=True)
     result = _run_with_progress(run_review, db, policy, fiscal_year, workers, _say_replaced)
     # the decisions are rendered from the store one by one as they are written: only what each
     # output keeps (a row of text, the counts) stays in memory, whatever the size of the review

@@ -20,6 +20,8 @@ def get_engine(url: str | None = None) -> Engine:
     driver's default is 5 s, less than a large import holds it); ``?timeout=N`` in the URL
     says otherwise."""
     url = make_url(url or os.environ.get("NINTEI_DB") or DEFAULT_URL)
+    if url.get_backend_name() == "sqlite" and (url.database or "").startswith("~"):
+        url = url.set(database=os.path.expanduser(url.database))  # as the shell would: SQLite does not
     if url.get_backend_name() == "sqlite" and "timeout" not in url.query:
         return create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
     return create_engine(url)

@@ -11,8 +11,8 @@ rm -f "samples-$POLICY.db"
 .venv/bin/nintei --db "sqlite:///samples-$POLICY.db" review --policy "$POLICY" --fiscal-year 2025 --facts "facts/samples/$POLICY"
 cat >&2 <<HINT
 
-この審査は samples-$POLICY.db に保存しました。続けて同じデータベースで（docs/clerk.md）:
-  source .venv/bin/activate
-  nintei --db sqlite:///samples-$POLICY.db review --policy $POLICY --fiscal-year 令和7年度 --out 結果.xlsx
-  nintei --db sqlite:///samples-$POLICY.db explain <職員番号> --policy $POLICY --fiscal-year 令和7年度
+この審査は $PWD/samples-$POLICY.db に保存しました。続けて同じデータベースで（docs/clerk.md）:
+  source $PWD/.venv/bin/activate
+  nintei --db sqlite:///$PWD/samples-$POLICY.db review --policy $POLICY --fiscal-year 令和7年度 --out 結果.xlsx
+  nintei --db sqlite:///$PWD/samples-$POLICY.db explain <職員番号> --policy $POLICY --fiscal-year 令和7年度
 HINT

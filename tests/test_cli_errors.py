@@ -22,7 +22,8 @@ def test_a_bad_row_rejects_the_whole_import(tmp_path):
     assert "staff.csv:3: 職級:" in r.stderr
     assert "evaluations.csv:2: 評価点:" in r.stderr
     r = CliRunner().invoke(main, ["--db", db, "review", "--policy", "moka", "--fiscal-year", "2025"])
-    assert r.exit_code == 1 and "2025" in r.stderr  # nothing was stored: no roster for the year
+    # nothing was stored, not even the database the import had opened
+    assert r.exit_code == 1 and "n.db がありません" in r.stderr and not (tmp_path / "n.db").exists()
 
 
 def test_unknown_policy_and_unknown_staff_exit_1(tmp_path):
@@ -59,3 +60,34 @@ def test_a_command_run_in_another_folder_than_the_review_says_so_and_creates_no_
     r = runner.invoke(main, ["review", "-p", "moka", "-y", "R7", "--facts", str(SAMPLES)])
     assert r.exit_code == 0 and (tmp_path / "nintei.db").exists()
     assert runner.invoke(main, ["audit", "verify"]).exit_code == 0
+
+
+def test_a_first_import_rejected_whole_leaves_no_database_behind(tmp_path, monkeypatch):
+    """Nothing stored, not even an empty database (whose empty ledger would then verify)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NINTEI_DB", raising=False)
+    (tmp_path / "職員名簿.csv").write_text("職員番号,年度,氏名,所属,職級\nA1,2025,山田 花子,総務課,社長\n", encoding="utf-8")
+    runner = CliRunner()
+    for args in (["import", "職員名簿.csv"], ["review", "-p", "moka", "-y", "R7", "--facts", "職員名簿.csv"]):
+        r = runner.invoke(main, args)
+        assert r.exit_code == 1 and "職員名簿.csv:2: 職級" in r.stderr, r.output
+        assert not list(tmp_path.glob("nintei.db*")), args
+        r = runner.invoke(main, ["audit", "verify"])
+        assert r.exit_code == 1 and "がありません" in r.stderr
+    # an existing database is never removed by a failed import
+    assert runner.invoke(main, ["import", str(SAMPLES)]).exit_code == 0
+    assert runner.invoke(main, ["import", "職員名簿.csv"]).exit_code == 1
+    assert (tmp_path / "nintei.db").exists() and runner.invoke(main, ["audit", "verify"]).exit_code == 0
+
+
+def test_read_only_uri_and_home_relative_sqlite_urls(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    r = runner.invoke(main, ["--db", "sqlite:///~/n.db", "import", str(SAMPLES)])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "n.db").exists() and not (tmp_path / "~").exists()
+    assert runner.invoke(main, ["--db", "sqlite:///~/n.db", "runs"]).exit_code == 0
+    # the auditor's read-only URL: SQLite opens it, nintei does not second-guess it
+    r = runner.invoke(main, ["--db", f"sqlite:///file:{tmp_path / 'n.db'}?mode=ro&uri=true", "audit", "verify"])
+    assert r.exit_code == 0 and "台帳は完全です" in r.output, r.output
