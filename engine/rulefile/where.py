@@ -70,6 +70,10 @@ class Tests(RuleFileReader):
             return ParamRef(p.name)
         if isinstance(operand, str) and "." in operand and operand.split(".", 1)[0] in bindings:
             b, f = operand.split(".", 1)
+            if op in MEMBERSHIP:  # a field holds one value: compare it with eq / ne
+                self.err(loc, f"'{op}' takes a list or a list parameter; to compare with '{operand}', use "
+                              f"{'eq' if op == 'in' else 'ne'}")
+                return BAD
             return BindingRef(b, f)
         if isinstance(operand, str) and "." in operand and operand.split(".", 1)[0].isidentifier() \
                 and fdef.type in ORDERED:
