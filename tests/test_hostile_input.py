@@ -101,6 +101,41 @@ def test_the_same_header_twice_is_an_error_at_the_header(tmp_path):
     assert "職員名簿.csv:1: 氏名: 列 '氏名' が 2 回あります (同じ見出しは 1 つにしてください)" in r.stderr
 
 
+def _stored_facts(tmp_path: Path) -> int:
+    from sqlalchemy import inspect
+
+    from facts.db import get_engine
+    from tests.facts_files import stored
+
+    engine = get_engine(f"sqlite:///{tmp_path}/n.db")
+    return stored(engine) if inspect(engine).has_table("factrow") else 0
+
+
+@pytest.mark.parametrize("name, text", [
+    ("staff.json", '[{"staff_id": "1001", "fiscal_year": 2025, "name": "山田", "department": "総務課", "grade": "主事"},\n'
+                   ' {"staff_id": "A1", "fiscal_year": 2025, "name": "田中", "department": "総務課", "staff_id": "A2", "grade": "主事"}]'),
+    ("staff.jsonl", '{"staff_id": "1001", "fiscal_year": 2025, "name": "山田", "department": "総務課", "grade": "主事"}\n'
+                    '{"staff_id": "A1", "fiscal_year": 2025, "name": "田中", "department": "総務課", "staff_id": "A2", "grade": "主事"}\n'),
+])
+def test_a_json_object_with_the_same_key_twice_is_a_row_error(tmp_path, name, text):
+    """json keeps the last of two values without a word: which one did the export mean?"""
+    write(tmp_path / "facts" / "roster.csv", STAFF, "A1,R7,田中,総務課,主事", "A2,R7,佐藤,総務課,主事")
+    (tmp_path / "facts" / name).write_text(text, encoding="utf-8")
+    r = nintei(tmp_path, "import", str(tmp_path / "facts"))
+    assert r.exit_code == 1
+    assert f"{name}:2: staff_id: 列 'staff_id' が 2 回あります (同じ列名は 1 つにしてください)" in r.stderr
+    assert f"{name}:1" not in r.stderr  # the other record is fine
+    assert _stored_facts(tmp_path) == 0  # neither that file nor the rest of the batch
+
+
+def test_two_json_keys_that_are_one_column_once_normalised_are_a_row_error(tmp_path):
+    path = tmp_path / "staff.jsonl"
+    path.write_text('{"staff_id": "A1", "ｓｔａｆｆ＿ｉｄ ": "A2", "fiscal_year": 2025, "grade": "主事"}\n', encoding="utf-8")
+    r = nintei(tmp_path, "import", str(path))
+    assert r.exit_code == 1
+    assert "staff.jsonl:1: staff_id: 列 'staff_id' が 2 回あります (同じ列名は 1 つにしてください)" in r.stderr
+
+
 def test_a_json_id_of_1e400_is_a_row_error(tmp_path):
     path = tmp_path / "staff.json"
     path.write_text('[{"staff_id": 1e400, "fiscal_year": 2025, "name": "山田", "department": "総務課", "grade": "主事"}]')

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -85,10 +86,29 @@ def _number(text: str) -> float:
     return number if math.isfinite(number) else WrittenNumber(text)
 
 
+class Repeated(dict):
+    """A JSON object that writes a key more than once (``{"staff_id": "A1", "staff_id": "A2"}``):
+    json keeps the last value without a word; this keeps which keys, and how often, to refuse it."""
+
+    repeated: dict[str, int]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record = dict(pairs)
+    if len(record) < len(pairs):
+        record = Repeated(record)
+        record.repeated = {key: n for key, n in Counter(key for key, _ in pairs).items() if n > 1}
+    return record
+
+
+# One decoder for every line: json.loads with arguments builds a new one per call (half its time).
+_DECODER = json.JSONDecoder(parse_float=_number, object_pairs_hook=_object)
+
+
 def _loads(text: str, where: str, result: ReadResult) -> Any:
     """``json.loads``; what it cannot read becomes a problem at ``where`` (never an exception)."""
     try:
-        return json.loads(text, parse_float=_number)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         result.problems.append(Problem(where, f"JSON として読めません ({exc.msg}: {exc.lineno}行 {exc.colno}文字目)"))
     except ValueError:  # an integer of more than 4300 digits
@@ -101,6 +121,8 @@ def _loads(text: str, where: str, result: ReadResult) -> Any:
 def _too_deep(text: str, max_depth: int) -> int | None:
     """None when no array or object in ``text`` nests deeper than ``max_depth``; else the
     element of the top-level array (from 1) where it does. Strings are skipped, not parsed."""
+    if text.count("{") + text.count("[") <= max_depth:  # a JSON Lines record: no deeper than its brackets
+        return None
     depth = 0
     element = 1
     for token in _JSON_TOKEN.finditer(text):
