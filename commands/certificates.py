@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import db_option, fiscal_year_option, open_db, policy_option
+from .common import db_option, fiscal_year_option, open_db, policy_option, say
 
 out_dir_option = click.option(
     "--out", "out_dir", required=True, type=click.Path(path_type=Path),
@@ -23,10 +23,10 @@ def check_out_dir(ctx: click.Context, out_dir: Path) -> None:
 def _tell(paths: list[Path], what: str) -> None:
     """What was written: the count and a few names (a large review writes hundreds of files)."""
     for path in paths[:3]:
-        click.echo(f"  {path.name}", err=True)
+        say(f"  {path.name}", err=True)
     if len(paths) > 3:
-        click.echo(f"  ほか {len(paths) - 3} ファイル", err=True)
-    click.echo(what, err=True)
+        say(f"  ほか {len(paths) - 3} ファイル", err=True)
+    say(what, err=True)
 
 
 @click.command("certificate")
@@ -64,17 +64,17 @@ def certificate_cmd(ctx: click.Context, policy: str, fiscal_year: int, staff_id:
     review = granted(db, policy, fiscal_year, staff_id=staff_id)
     if not review.grants:
         who = f"職員 {staff_id} は" if staff_id else ""
-        click.echo(f"{who}この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。認定証は作りません。",
-                   err=True)
+        say(f"{who}この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。認定証は作りません。",
+            err=True)
         return
     written = write_certificates(review, out_dir, pdf=not no_pdf)
     _tell([p for p in written.html + written.pdf if "全件" in p.name] or written.html + written.pdf,
           f"認定証 {len(review.grants)} 枚を {out_dir} に書き出しました"
           f"（HTML {len(written.html)} ファイル、PDF {len(written.pdf)} ファイル）。")
     if written.no_pdf_reason:
-        click.echo(f"PDF は作れませんでした: {written.no_pdf_reason}", err=True)
-        click.echo("HTML をブラウザで開いて印刷するか、Chromium を入れてもう一度実行してください"
-                   "（HTML だけでよければ --no-pdf）。", err=True)
+        say(f"PDF は作れませんでした: {written.no_pdf_reason}", err=True)
+        say("HTML をブラウザで開いて印刷するか、Chromium を入れてもう一度実行してください"
+            "（HTML だけでよければ --no-pdf）。", err=True)
         ctx.exit(1)
 
 
@@ -104,7 +104,7 @@ def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path)
     db = open_db(ctx)
     review = granted(db, policy, fiscal_year)
     if not review.grants:
-        click.echo(f"この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。バッジは作りません。", err=True)
+        say(f"この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。バッジは作りません。", err=True)
         return
     paths = write_badges(review, out_dir)
     _tell(paths, f"オープンバッジ {len(paths)} 件を {out_dir} に書き出しました。")

@@ -89,7 +89,7 @@ def open_db(ctx: click.Context):
         if not folder.is_dir():
             raise NinteiError(f"データベース {shown} を開けません: フォルダ {folder} がありません{hint}")
     try:
-        init_db(engine, waiting=lambda message: click.echo(message, err=True))
+        init_db(engine, waiting=lambda message: say(message, err=True))
     except (OperationalError, InterfaceError, DatabaseError) as err:
         if isinstance(err, DBAPIError) and type(err) not in (OperationalError, InterfaceError, DatabaseError):
             raise  # an integrity or programming error while creating tables: a bug, let it show
@@ -99,6 +99,17 @@ def open_db(ctx: click.Context):
         reason = _first_line(err.orig) if isinstance(err, DBAPIError) and err.orig is not None else _first_line(err)
         raise NinteiError(f"データベース {shown} を開けません: {reason}{hint}")
     return engine
+
+
+def say(*lines: str, err: bool = False) -> None:
+    """Lines for a person to read, each one line whatever it quotes: a control character in a
+    name, a reason or a cell value (a terminal's escape sequence, a line break) is written out,
+    never obeyed by the terminal (facts/shown.py). Every plain-text line of the commands goes
+    out here; JSON, CSV and workbooks do not."""
+    from facts.shown import one_line
+
+    for line in lines:
+        click.echo(one_line(line), err=err)
 
 
 def format_from_out(out: Path | None, by_suffix: dict[str, str], default: str) -> str:
@@ -160,12 +171,11 @@ class NinteiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except NinteiError as err:
-            for line in err.lines():
-                click.echo(line, err=True)
+            say(*err.lines(), err=True)
             ctx.exit(err.exit_code)
         except OperationalError as err:
             if not is_locked(err):
                 raise
-            click.echo("データベースを別の処理が使い続けているため、待ちきれずにやめました（書き込みの順番待ち）。"
-                       "その処理が終わってから、もう一度実行してください。", err=True)
+            say("データベースを別の処理が使い続けているため、待ちきれずにやめました（書き込みの順番待ち）。"
+                "その処理が終わってから、もう一度実行してください。", err=True)
             ctx.exit(1)

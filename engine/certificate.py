@@ -23,7 +23,6 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
-from html import escape
 from pathlib import Path
 
 from facts.dates import wareki_year
@@ -31,7 +30,7 @@ from facts.dates import wareki_year
 from . import chromium
 from .errors import NinteiError
 from .grants import Grant, GrantedReview
-from .page import wareki_date
+from .page import html_text as _e, wareki_date
 
 CSS = """
 @page { size: A4; margin: 0; }
@@ -81,10 +80,6 @@ SCRIPT = """
   }
 })();
 """
-
-
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
 
 
 def certificate_number(review: GrantedReview, grant: Grant) -> str:
