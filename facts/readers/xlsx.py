@@ -1,5 +1,6 @@
 """XLSX workbooks: one record type per sheet (or the file's). The sheets are read from their XML
-by ``FastBook`` (facts/readers/sheetxml.py) when it knows their shape, else by openpyxl."""
+by ``FastBook`` (facts/readers/sheetxml.py) when it knows their shape, else by openpyxl; a
+workbook too large once unpacked (a zip bomb) is refused first (facts/readers/packed.py)."""
 from __future__ import annotations
 
 import re
@@ -12,12 +13,16 @@ from facts.aliases import record_type_for
 from facts.errors import Problem
 from facts.records import Source
 
+from .packed import unpacked_problem
 from .raw import ReadResult, cell_value
 from .shape import read_grid
 from .sheetxml import FastBook, Unsupported
 
 
 def read_xlsx(path: Path, name: str, result: ReadResult) -> None:
+    if (too_large := unpacked_problem(path, name)) is not None:  # a zip bomb: nothing of it is unpacked
+        result.problems.append(too_large)
+        return
     fast = FastBook.open(path)
     if fast is None:
         read_xlsx_with_openpyxl(path, name, result)
@@ -49,6 +54,9 @@ def read_xlsx(path: Path, name: str, result: ReadResult) -> None:
 
 
 def read_xlsx_with_openpyxl(path: Path, name: str, result: ReadResult) -> None:
+    if (too_large := unpacked_problem(path, name)) is not None:
+        result.problems.append(too_large)
+        return
     stream = path.open("rb")  # a file, not its name: openpyxl refuses a name ending in .xls
     try:
         book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
