@@ -94,6 +94,22 @@ def test_an_8_kb_xlsx_with_one_cell_at_xfd1048576_is_read_in_bounded_time_and_me
         assert "職員名簿.xlsx:職員名簿:1: 1行目に見出しがありません (1048576行目に値があります)" in done["err"]
 
 
+def test_an_xls_with_one_cell_at_iv65536_is_read_in_bounded_memory(tmp_path):
+    """The HR export's roster with the 備考 of row 7 moved to IV65536, the last cell a .xls has:
+    xlrd would make every one of 65,536 rows 256 cells wide (about 230 MiB for a file of 25 KB)."""
+    import struct
+
+    data = bytearray((ROOT / "tests/data/hr_exports/moka/職員名簿.xls").read_bytes())
+    record = data.find(struct.pack("<HHHH", 0x00FD, 10, 6, 7))  # LABELSST at row 7 (0-based 6), column 8 (備考)
+    assert record > 0
+    struct.pack_into("<HH", data, record + 4, 65535, 255)
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "職員名簿.xls").write_bytes(bytes(data))
+    done = measured("--db", f"sqlite:///{tmp_path}/n.db", "import", str(tmp_path / "facts"))
+    assert done["code"] == 0 and "職員 (staff): 新規 149 件" in done["out"], done["err"]
+    assert done["kib"] < 150 * 1024
+
+
 def test_the_same_header_twice_is_an_error_at_the_header(tmp_path):
     path = write(tmp_path / "職員名簿.csv", STAFF + ",氏名", "1001,R7,山田 花子,総務課,主事,山田 華子")
     r = nintei(tmp_path, "import", str(path))
