@@ -205,3 +205,26 @@ def test_a_large_real_sheet_is_read_and_the_limits_leave_room_for_it(tmp_path):
     read = read_paths([path])
     assert not read.problems and len(read.tables[0].rows) == 60_000
     assert MAX_PART_BYTES >= 1 << 30  # a sheet of 1,000,000 real rows: about 0.8 GB (docs/import.md)
+
+
+def test_entities_that_expand_a_billion_times_are_an_error_naming_the_xml(tmp_path):
+    """「Billion laughs」 in a sheet: XML entities of entities, 10^9 copies once expanded. The XML
+    parser stops at its amplification limit; the row says the sheet's XML cannot be read (it said
+    a number cell could not be read)."""
+    parts = _workbook_parts()
+    laughs = b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1)) * 10) for i in range(1, 10))
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    start = sheet.index(b"<worksheet")
+    sheet = (sheet[:start] + b'<!DOCTYPE worksheet [<!ENTITY lol0 "lol">' + laughs + b"]>" + sheet[start:])
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace("山田 花子".encode(), b"&lol9;")
+    assert b"<t>&lol9;</t>" in parts["xl/worksheets/sheet1.xml"]  # the name: a billion laughs
+    facts = tmp_path / "facts"
+    facts.mkdir()
+    with zipfile.ZipFile(facts / "職員名簿.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    done = imported(tmp_path, facts, "1")
+    assert done["code"] == 1 and "Traceback" not in done["err"]
+    assert ("職員名簿.xlsx:職員名簿:2: シートの XML を読めません (limit on input amplification factor" in done["err"]
+            and "Excel で開いて、保存し直してください" in done["err"])
+    assert done["seconds"] < 30 and done["kib"] < 400 * 1024 and stored_facts(tmp_path) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 from typing import Any, Iterator
 
 import openpyxl
@@ -109,6 +110,13 @@ def _xlsx_rows(name: str, sheet: Any, width: int, result: ReadResult) -> Iterato
 
 
 def _cell_error(exc: Exception) -> str:
-    literal = re.search(r"'([^']*)'$", str(exc))
-    what = f"'{literal[1]}'" if literal else str(exc)
-    return f"数値のセルの値 {what} を読めません (有限の数値にしてください: nan や inf は使えません)"
+    """What openpyxl's failure on a sheet says to the clerk: a number cell it cannot read (NaN,
+    INF), XML it refuses (entities that expand a billion times: expat's limit), no memory left."""
+    if isinstance(exc, ParseError):
+        return f"シートの XML を読めません ({exc})。Excel で開いて、保存し直してください"
+    if isinstance(exc, MemoryError):
+        return "シートが大きすぎて、メモリが足りません。行を年度や所属ごとに分けて、複数のファイルにしてください"
+    literal = re.search(r"'([^']+)'$", str(exc))
+    if literal is None:
+        return f"セルを読めません ({exc or type(exc).__name__})"
+    return f"数値のセルの値 '{literal[1]}' を読めません (有限の数値にしてください: nan や inf は使えません)"
