@@ -152,6 +152,25 @@ def test_two_json_keys_that_are_one_column_once_normalised_are_a_row_error(tmp_p
     assert "staff.jsonl:1: staff_id: 列 'staff_id' が 2 回あります (同じ列名は 1 つにしてください)" in r.stderr
 
 
+@pytest.mark.parametrize("name, text", [
+    ("staff.json", '[{"staff_id": "1001", "fiscal_year": 2025, "name": "山田\\ud800", "department": "総務課",'
+                   ' "grade": "主事", "備考\\udc00": "x"}]'),
+    ("staff.jsonl", '{"staff_id": "1001", "fiscal_year": 2025, "name": "山田\\ud800", "department": "総務課",'
+                    ' "grade": "主事", "備考\\udc00": "x"}\n'),
+])
+def test_a_json_string_with_a_lone_surrogate_is_a_row_error(tmp_path, name, text):
+    """JSON allows "\\ud800" but it is no character: UTF-8 cannot store it (it was a traceback)."""
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "more_staff.jsonl").write_text('{"staff_id": "1002", "fiscal_year": 2025, "name": "\\ud83d\\ude00 \\\\ud800",'
+                                         ' "department": "総務課", "grade": "主事"}\n', encoding="utf-8")  # a pair; a backslash
+    r = nintei(tmp_path, "import", str(tmp_path))
+    assert r.exit_code == 1
+    said = "があります。UTF-8 の文字で書いてください"
+    assert f"{name}:1: name: 文字ではないもの（対になっていないサロゲート \\ud800）{said}" in r.stderr
+    assert f"{name}:1: 備考?: 文字ではないもの（対になっていないサロゲート \\udc00）{said}" in r.stderr
+    assert "more_staff.jsonl" not in r.stderr and _stored_facts(tmp_path) == 0
+
+
 def test_a_json_id_of_1e400_is_a_row_error(tmp_path):
     path = tmp_path / "staff.json"
     path.write_text('[{"staff_id": 1e400, "fiscal_year": 2025, "name": "山田", "department": "総務課", "grade": "主事"}]')

@@ -6,7 +6,7 @@ import math
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from facts.aliases import record_type_for
 from facts.errors import Problem
@@ -36,12 +36,13 @@ def read_json(path: Path, name: str, result: ReadResult) -> None:
     if not isinstance(data, list):
         result.problems.append(Problem(name, "JSON は記録の配列 ([{...}, ...]) にしてください"))
         return
-    read_objects(name, record_type_for(path.stem), enumerate(data, start=1), result)
+    read_objects(name, record_type_for(path.stem), _characters(text, name, enumerate(data, start=1), result), result)
 
 
 def read_jsonl(path: Path, name: str, result: ReadResult) -> None:
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        text = path.read_text(encoding="utf-8-sig")
+        lines = text.splitlines()
     except UnicodeDecodeError:
         result.problems.append(Problem(name, "文字コードを読めません (UTF-8 で保存してください)"))
         return
@@ -56,9 +57,31 @@ def read_jsonl(path: Path, name: str, result: ReadResult) -> None:
         item = _loads(line, where, result)
         if item is not _UNREADABLE:
             objects.append((number, item))
-    read_objects(name, record_type_for(path.stem), objects, result)
+    read_objects(name, record_type_for(path.stem), _characters(text, name, objects, result), result)
 
 
+def _characters(text: str, name: str, items: Iterable[tuple[int, Any]], result: ReadResult) -> Iterable[tuple[int, Any]]:
+    """The records, but those whose keys or values hold a lone surrogate (``"\\ud800"``: JSON
+    allows the escape, but it is no character, and UTF-8 cannot store it): a problem each. Only a
+    file that writes such an escape at all is looked through."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return items
+    kept = []
+    for number, item in items:
+        found = {key: _LONE.findall(key) + (_LONE.findall(value) if isinstance(value, str) else [])
+                 for key, value in item.items()} if isinstance(item, dict) else {}
+        bad = {key: chars for key, chars in found.items() if chars}
+        if not bad:
+            kept.append((number, item))
+        for key, chars in bad.items():
+            codes = ", ".join(f"\\u{ord(c):04x}" for c in chars)
+            result.problems.append(Problem(f"{name}:{number}", f"文字ではないもの（対になっていないサロゲート {codes}）が"
+                                           "あります。UTF-8 の文字で書いてください", column=_LONE.sub("?", key)))
+    return kept
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE = re.compile("[\ud800-\udfff]")
 _UNREADABLE = object()
 _DEEP = "JSON の入れ子が深すぎます (記録は {\"列名\": 値, ...} の形にし、値は文字か数値にしてください)"
 
