@@ -4,6 +4,7 @@ language options, the fiscal-year parameter type, and the group class that turns
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -11,6 +12,7 @@ from typing import Any, Callable
 import click
 
 from engine.errors import NinteiError
+from facts.shown import one_line
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -106,8 +108,6 @@ def say(*lines: str, err: bool = False) -> None:
     name, a reason or a cell value (a terminal's escape sequence, a line break) is written out,
     never obeyed by the terminal (facts/shown.py). Every plain-text line of the commands goes
     out here; JSON, CSV and workbooks do not."""
-    from facts.shown import one_line
-
     for line in lines:
         click.echo(one_line(line), err=err)
 
@@ -153,15 +153,26 @@ def _first_line(err: BaseException) -> str:
 
 def _hide_password(url: str) -> str:
     """``postgresql://user:secret@host/db`` -> ``postgresql://user:***@host/db``."""
-    import re
-
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class NinteiGroup(click.Group):
     """Turns the errors of engine.errors into exit status 1 and their lines on stderr; so too an
     SQLite lock that another process held past the busy timeout (facts.db.SQLITE_BUSY_SECONDS):
     not a bug, but the database busy elsewhere (the transaction was rolled back)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """An argument that is not UTF-8 (bytes the terminal sent in another encoding) is a usage
+        error, before it reaches a message or the database (which cannot store it)."""
+        for arg in args:
+            if not arg.isascii() and _SURROGATES.search(arg):
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise click.UsageError(f"引数 '{one_line(shown)}' は UTF-8 の文字ではありません"
+                                       "（端末の文字コードを UTF-8 にしてください）", ctx)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         from sqlalchemy.exc import OperationalError

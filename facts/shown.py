@@ -23,10 +23,12 @@ if TYPE_CHECKING:
     from facts.errors import FactError
 
 SHOWN_PER_FILE = 20
-# C0 and C1 control characters but tab and newline; the bidi embeddings, overrides and isolates
+# C0 and C1 control characters but tab and newline; the bidi embeddings, overrides and isolates;
+# lone surrogates (a file name or an argument that is not UTF-8)
 _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0))}
 _REORDER = {c: f"\\u{c:04x}" for c in (*range(0x202a, 0x202f), *range(0x2066, 0x206a))}
-_HIDDEN = {**_CONTROL, 0x0d: "\\r", **_REORDER}
+_SURROGATE = {c: f"\\u{c:04x}" for c in range(0xd800, 0xe000)}  # no character: UTF-8 cannot even write it
+_HIDDEN = {**_CONTROL, 0x0d: "\\r", **_REORDER, **_SURROGATE}
 _ONE_LINE = {**_HIDDEN, 0x09: "\\t", 0x0a: "\\n"}
 _IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # a scan, not a translation: JSON is long
 _IN_XML = {c: f"\\x{c:02x}" for c in (*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20))}

@@ -242,3 +242,29 @@ def test_import_messages_show_file_names_headers_and_values_written_out(tmp_path
     bad.write_text("職員番号,年度,氏名,所属,職級\n1002,2025,山田,総務課,社長\n", encoding="utf-8")
     result = nintei(db, "import", str(bad))
     assert result.exit_code == 1 and f"職員名簿{shown(NAME)}.csv: 記録の種類がわかりません" in clean(result)
+
+
+def test_an_argument_that_is_not_utf8_is_a_usage_error(hostile):
+    """Bytes of another encoding on the command line arrive as lone surrogates, which neither the
+    database nor the terminal can take (it was a traceback): exit 2, the bytes shown."""
+    import os
+    import subprocess
+    import sys
+
+    reason = os.fsdecode(b"\xff\xfe\xe7\x90\x86\xe7\x94\xb1")  # two stray bytes, then 理由
+    done = subprocess.run([sys.executable, "cli.py", "--db", hostile.db, "override", "99001", "--policy", "moka",
+                           "--fiscal-year", "2025", "-c", "dx_expert", "--outcome", "certified", "--reason", reason],
+                          cwd=ROOT, capture_output=True, timeout=120)
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert "引数 '\\xff\\xfe理由' は UTF-8 の文字ではありません" in done.stderr.decode()
+
+
+def test_a_file_name_that_is_not_utf8_is_named_not_read(tmp_path):
+    import os
+
+    folder = tmp_path / "facts"
+    folder.mkdir()
+    (folder / os.fsdecode(b"staff_\xff.csv")).write_text("職員番号,年度,氏名,所属,職級\n1001,2025,山田,総務課,主事\n")
+    result = nintei(f"sqlite:///{tmp_path}/n.db", "import", str(folder))
+    assert result.exit_code == 1
+    assert "staff_\\xff.csv: ファイル名が UTF-8 の文字ではありません。名前を付け直してください" in clean(result)
