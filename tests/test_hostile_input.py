@@ -127,12 +127,14 @@ def _stored_facts(tmp_path: Path) -> int:
     return stored(engine) if inspect(engine).has_table("factrow") else 0
 
 
-@pytest.mark.parametrize("name, text", [
-    ("staff.json", '[{"staff_id": "1001", "fiscal_year": 2025, "name": "山田", "department": "総務課", "grade": "主事"},\n'
-                   ' {"staff_id": "A1", "fiscal_year": 2025, "name": "田中", "department": "総務課", "staff_id": "A2", "grade": "主事"}]'),
-    ("staff.jsonl", '{"staff_id": "1001", "fiscal_year": 2025, "name": "山田", "department": "総務課", "grade": "主事"}\n'
-                    '{"staff_id": "A1", "fiscal_year": 2025, "name": "田中", "department": "総務課", "staff_id": "A2", "grade": "主事"}\n'),
-])
+def _json_and_jsonl(*records: str) -> list[tuple[str, str]]:
+    """The same records as a JSON array (staff.json) and as JSON Lines (staff.jsonl)."""
+    return [("staff.json", "[" + ",\n".join(records) + "]"), ("staff.jsonl", "\n".join(records) + "\n")]
+
+
+@pytest.mark.parametrize("name, text", _json_and_jsonl(
+    '{"staff_id": "1001", "fiscal_year": 2025, "name": "山田", "department": "総務課", "grade": "主事"}',
+    '{"staff_id": "A1", "fiscal_year": 2025, "name": "田中", "department": "総務課", "staff_id": "A2", "grade": "主事"}'))
 def test_a_json_object_with_the_same_key_twice_is_a_row_error(tmp_path, name, text):
     """json keeps the last of two values without a word: which one did the export mean?"""
     write(tmp_path / "facts" / "roster.csv", STAFF, "A1,R7,田中,総務課,主事", "A2,R7,佐藤,総務課,主事")
@@ -152,17 +154,15 @@ def test_two_json_keys_that_are_one_column_once_normalised_are_a_row_error(tmp_p
     assert "staff.jsonl:1: staff_id: 列 'staff_id' が 2 回あります (同じ列名は 1 つにしてください)" in r.stderr
 
 
-@pytest.mark.parametrize("name, text", [
-    ("staff.json", '[{"staff_id": "1001", "fiscal_year": 2025, "name": "山田\\ud800", "department": "総務課",'
-                   ' "grade": "主事", "備考\\udc00": "x"}]'),
-    ("staff.jsonl", '{"staff_id": "1001", "fiscal_year": 2025, "name": "山田\\ud800", "department": "総務課",'
-                    ' "grade": "主事", "備考\\udc00": "x"}\n'),
-])
+@pytest.mark.parametrize("name, text", _json_and_jsonl(
+    '{"staff_id": "1001", "fiscal_year": 2025, "name": "山田\\ud800", "department": "総務課", "grade": "主事",'
+    ' "備考\\udc00": "x"}'))
 def test_a_json_string_with_a_lone_surrogate_is_a_row_error(tmp_path, name, text):
     """JSON allows "\\ud800" but it is no character: UTF-8 cannot store it (it was a traceback)."""
     (tmp_path / name).write_text(text, encoding="utf-8")
-    (tmp_path / "more_staff.jsonl").write_text('{"staff_id": "1002", "fiscal_year": 2025, "name": "\\ud83d\\ude00 \\\\ud800",'
-                                         ' "department": "総務課", "grade": "主事"}\n', encoding="utf-8")  # a pair; a backslash
+    (tmp_path / "more_staff.jsonl").write_text(  # a surrogate pair (an emoji), and a backslash before "ud800"
+        '{"staff_id": "1002", "fiscal_year": 2025, "name": "\\ud83d\\ude00 \\\\ud800", "department": "総務課",'
+        ' "grade": "主事"}\n', encoding="utf-8")
     r = nintei(tmp_path, "import", str(tmp_path))
     assert r.exit_code == 1
     said = "があります。UTF-8 の文字で書いてください"
