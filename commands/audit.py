@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from .common import FISCAL_YEAR, db_option, open_db
+from facts.shown import in_json, one_line
+
+from .common import FISCAL_YEAR, db_option, open_db, say
 
 JST = ZoneInfo("Asia/Tokyo")
 STATUS_JA = {"complete": "完了（現行）", "superseded": "完了（置換済み）", "failed": "失敗", "running": "実行中"}
@@ -46,23 +48,24 @@ def runs_cmd(ctx: click.Context, policy: str | None, fiscal_year: int | None, fm
             q = q.where(ReviewRun.fiscal_year == fiscal_year)
         rows = session.exec(q).all()
     if fmt == "json":
-        click.echo(json.dumps([{
+        click.echo(in_json(json.dumps([{
             "run": r.id, "policy": r.policy, "fiscal_year": r.fiscal_year, "started_at": runs.iso(r.started_at),
             "finished_at": runs.iso(r.finished_at), "by": r.ran_by, "status": r.status, "current": r.current,
             "rules_version": r.rules_version, "code": r.nintei_version, "facts_hash": r.facts_hash,
-            "staff": r.staff_count, "decisions": r.decision_count} for r in rows], ensure_ascii=False, indent=2))
+            "staff": r.staff_count, "decisions": r.decision_count} for r in rows], ensure_ascii=False, indent=2)))
         return
     if not rows:
-        click.echo("保存されている審査はありません。")
+        say("保存されている審査はありません。")
         return
     header = ["run", "方針", "年度", "開始", "終了", "実行者", "状態", "ルールの版", "事実", "職員", "判定"]
     table = [header] + [[str(r.id), r.policy, f"{r.fiscal_year}", local_time(r.started_at), local_time(r.finished_at),
                          r.ran_by or "-", STATUS_JA.get(r.status, r.status) if r.status != "complete" or r.current
                          else "完了", r.rules_version[:12], (r.facts_hash or "-")[:12], f"{r.staff_count:,}",
                          f"{r.decision_count:,}"] for r in rows]
+    table = [[one_line(cell) for cell in row] for row in table]  # who ran it: a login name, as given
     widths = [max(_width(row[i]) for row in table) for i in range(len(header))]
     for row in table:
-        click.echo("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)).rstrip())
+        say("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)).rstrip())
 
 
 def _width(text: str) -> int:
@@ -100,21 +103,21 @@ def verify_cmd(ctx: click.Context, run_id: int | None, kept_head: str | None) ->
             result.problems.insert(0, Problem(None, f"書き留めた先頭ハッシュ {kept_head} が台帳にありません"
                                                     "（台帳がその時点より前から作り直されています）"))
         else:
-            click.echo(f"書き留めた先頭ハッシュは台帳 #{seq} の項目です（それ以降 {result.entries - seq:,} 項目）。")
+            say(f"書き留めた先頭ハッシュは台帳 #{seq} の項目です（それ以降 {result.entries - seq:,} 項目）。")
     kinds = "、".join(f"{KIND_JA.get(k, k)} {n:,}" for k, n in sorted(result.counts.items()))
     scope = f"（審査 run {run_id} の判定）" if run_id is not None else ""
     if result.intact:
-        click.echo(f"台帳は完全です{scope}: 項目 {result.entries:,} 件（{kinds or 'なし'}）、審査 {result.runs_checked:,} 件、"
-                   f"判定 {result.decisions_checked:,} 件を検証しました。")
-        click.echo(f"台帳の先頭ハッシュ: {result.head}")
+        say(f"台帳は完全です{scope}: 項目 {result.entries:,} 件（{kinds or 'なし'}）、審査 {result.runs_checked:,} 件、"
+            f"判定 {result.decisions_checked:,} 件を検証しました。")
+        say(f"台帳の先頭ハッシュ: {result.head}")
         return
     first = result.problems[0]
-    click.echo(f"台帳の検証に失敗しました{scope}: 問題 {len(result.problems):,} 件。", err=False)
-    click.echo(f"最初に検証できない項目: {first.message}")
+    say(f"台帳の検証に失敗しました{scope}: 問題 {len(result.problems):,} 件。", err=False)
+    say(f"最初に検証できない項目: {first.message}")
     for p in result.problems[1:MAX_LINES]:
-        click.echo(f"  {p.message}")
+        say(f"  {p.message}")
     if len(result.problems) > MAX_LINES:
-        click.echo(f"  ……ほか {len(result.problems) - MAX_LINES:,} 件")
+        say(f"  ……ほか {len(result.problems) - MAX_LINES:,} 件")
     ctx.exit(1)
 
 
@@ -131,19 +134,19 @@ def replay_cmd(ctx: click.Context, run_id: int, workers: int | None) -> None:
     db = open_db(ctx)
     r = replay(db, run_id, workers=workers)
     run = r.run
-    click.echo(f"審査 run {run.id}（{run.policy} {run.fiscal_year}年度、{local_time(run.finished_at)} 実行、"
-               f"実行者 {run.ran_by or '-'}）を台帳の記録から再判定しました。")
-    click.echo(f"  ルール: 審査が記録した版 {run.rules_version[:12]}（今のルールファイルではなく）; "
-               f"事実: 審査開始時点の事実行（id {run.facts_upto or 0} まで）; 判定したコード: {run.nintei_version or '不明'}"
-               f"{'' if run.nintei_version == r.code_now else f'（現在は {r.code_now}）'}")
+    say(f"審査 run {run.id}（{run.policy} {run.fiscal_year}年度、{local_time(run.finished_at)} 実行、"
+        f"実行者 {run.ran_by or '-'}）を台帳の記録から再判定しました。")
+    say(f"  ルール: 審査が記録した版 {run.rules_version[:12]}（今のルールファイルではなく）; "
+        f"事実: 審査開始時点の事実行（id {run.facts_upto or 0} まで）; 判定したコード: {run.nintei_version or '不明'}"
+        f"{'' if run.nintei_version == r.code_now else f'（現在は {r.code_now}）'}")
     if r.parameters_differ:
-        click.echo("  パラメータ: 記録されたルールから求めた値が、記録された値と異なります")
+        say("  パラメータ: 記録されたルールから求めた値が、記録された値と異なります")
     if r.identical:
-        click.echo(f"結果: すべて同じです（職員 {r.staff:,} 人、判定 {r.decisions:,} 件）。")
+        say(f"結果: すべて同じです（職員 {r.staff:,} 人、判定 {r.decisions:,} 件）。")
         return
-    click.echo(f"結果: 記録と異なる判定があります（{len(r.differences):,} 件）:")
+    say(f"結果: 記録と異なる判定があります（{len(r.differences):,} 件）:")
     for d in r.differences[:MAX_LINES]:
-        click.echo(f"  {d.line()}")
+        say(f"  {d.line()}")
     if len(r.differences) > MAX_LINES:
-        click.echo(f"  ……ほか {len(r.differences) - MAX_LINES:,} 件")
+        say(f"  ……ほか {len(r.differences) - MAX_LINES:,} 件")
     ctx.exit(1)

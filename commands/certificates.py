@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .common import db_option, fiscal_year_option, lang_option, open_db, policy_option
+from .common import db_option, fiscal_year_option, lang_option, open_db, policy_option, say
 
 out_dir_option = click.option(
     "--out", "out_dir", required=True, type=click.Path(path_type=Path),
@@ -29,10 +29,10 @@ def check_out_dir(ctx: click.Context, out_dir: Path) -> None:
 def _tell(paths: list[Path], what: str) -> None:
     """What was written: the count and a few names (a large review writes hundreds of files)."""
     for path in paths[:3]:
-        click.echo(f"  {path.name}", err=True)
+        say(f"  {path.name}", err=True)
     if len(paths) > 3:
-        click.echo(f"  ほか {len(paths) - 3} ファイル", err=True)
-    click.echo(what, err=True)
+        say(f"  ほか {len(paths) - 3} ファイル", err=True)
+    say(what, err=True)
 
 
 @click.command("certificate")
@@ -81,17 +81,17 @@ def certificate_cmd(ctx: click.Context, policy: str, fiscal_year: int, staff_id:
         _tell(written.removed, f"前回の実行で書き、今回は書かないファイル {len(written.removed)} 件を消しました。")
     if not review.grants:
         who = f"職員 {staff_id} は" if staff_id else ""
-        click.echo(f"{who}この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。認定証は作りません。",
-                   err=True)
+        say(f"{who}この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。認定証は作りません。",
+            err=True)
         return
     files = written.html + written.pdf
     _tell([p for p in files if p.stem.endswith(("_全件", "_all"))] or files,
           f"認定証 {len(review.grants)} 枚を {out_dir} に書き出しました"
           f"（HTML {len(written.html)} ファイル、PDF {len(written.pdf)} ファイル）。")
     if written.no_pdf_reason:
-        click.echo(f"PDF は作れませんでした: {written.no_pdf_reason}", err=True)
-        click.echo("HTML をブラウザで開いて印刷するか、Chromium を入れてもう一度実行してください"
-                   "（HTML だけでよければ --no-pdf）。", err=True)
+        say(f"PDF は作れませんでした: {written.no_pdf_reason}", err=True)
+        say("HTML をブラウザで開いて印刷するか、Chromium を入れてもう一度実行してください"
+            "（HTML だけでよければ --no-pdf）。", err=True)
         ctx.exit(1)
 
 
@@ -137,7 +137,7 @@ def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path,
     review = granted(db, policy, fiscal_year)
     written = write_badges(review, out_dir, key, issuer_id)
     if not review.grants:
-        click.echo(f"この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。バッジは作りません。", err=True)
+        say(f"この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。バッジは作りません。", err=True)
     else:
         signed = f"（署名付き VC-JWT {len(review.grants)} 件と公開鍵 {PUBLIC_KEY_FILE} も）" if key is not None else ""
         _tell(written.files, f"オープンバッジ {len(review.grants)} 件{signed}を {out_dir} に書き出しました。")
@@ -159,5 +159,5 @@ def _signing_key(ctx: click.Context, key_path: Path, key_id: str | None, issuer_
     if is_encrypted(key_path) and not os.environ.get(PASSWORD_ENV) and sys.stdin.isatty():
         password = click.prompt(f"{key_path} のパスワード", hide_input=True, err=True)
     if readable_by_others(key_path):
-        click.echo(f"注意: 秘密鍵 {key_path} を本人以外も読めます（chmod 600 {key_path} で本人だけに）。", err=True)
+        say(f"注意: 秘密鍵 {key_path} を本人以外も読めます（chmod 600 {key_path} で本人だけに）。", err=True)
     return load_signing_key(key_path, key_id, password)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import db_option, lang_option
+from .common import db_option, lang_option, say
 
 
 @click.command("check")
@@ -26,6 +26,6 @@ def check_cmd(paths: tuple[Path, ...], lang: str) -> None:
     except ModuleNotFoundError as err:
         if err.name not in ("engine.check",):
             raise
-        click.echo("check はまだ使えません: engine/check.py がありません。", err=True)
+        say("check はまだ使えません: engine/check.py がありません。", err=True)
         sys.exit(1)
     sys.exit(run_check([str(p) for p in paths] or ["features"], lang))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -12,6 +13,7 @@ from typing import Any, Callable
 import click
 
 from engine.errors import NinteiError
+from facts.shown import one_line
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -100,7 +102,7 @@ def open_db(ctx: click.Context, must_exist: bool = True):
                               f"したときと別のフォルダで実行しています。そのときと同じフォルダで実行するか、--db または"
                               f"環境変数 NINTEI_DB でそのデータベースを指定してください。")
     try:
-        init_db(engine, waiting=lambda message: click.echo(message, err=True))
+        init_db(engine, waiting=lambda message: say(message, err=True))
     except (OperationalError, InterfaceError, DatabaseError) as err:
         if isinstance(err, DBAPIError) and type(err) not in (OperationalError, InterfaceError, DatabaseError):
             raise  # an integrity or programming error while creating tables: a bug, let it show
@@ -134,6 +136,13 @@ def discarded_if_it_fails(ctx: click.Context, engine):
             for suffix in ("", "-journal", "-wal", "-shm"):
                 Path(f"{where}{suffix}").unlink(missing_ok=True)
         raise
+def say(*lines: str, err: bool = False) -> None:
+    """Lines for a person to read, each one line whatever it quotes: a control character in a
+    name, a reason or a cell value (a terminal's escape sequence, a line break) is written out,
+    never obeyed by the terminal (facts/shown.py). Every plain-text line of the commands goes
+    out here; JSON, CSV and workbooks do not."""
+    for line in lines:
+        click.echo(one_line(line), err=err)
 
 
 def format_from_out(out: Path | None, by_suffix: dict[str, str], default: str) -> str:
@@ -177,15 +186,26 @@ def _first_line(err: BaseException) -> str:
 
 def _hide_password(url: str) -> str:
     """``postgresql://user:secret@host/db`` -> ``postgresql://user:***@host/db``."""
-    import re
-
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class NinteiGroup(click.Group):
     """Turns the errors of engine.errors into exit status 1 and their lines on stderr; so too an
     SQLite lock that another process held past the busy timeout (facts.db.SQLITE_BUSY_SECONDS):
     not a bug, but the database busy elsewhere (the transaction was rolled back)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """An argument that is not UTF-8 (bytes the terminal sent in another encoding) is a usage
+        error, before it reaches a message or the database (which cannot store it)."""
+        for arg in args:
+            if not arg.isascii() and _SURROGATES.search(arg):
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise click.UsageError(f"引数 '{one_line(shown)}' は UTF-8 の文字ではありません"
+                                       "（端末の文字コードを UTF-8 にしてください）", ctx)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         from sqlalchemy.exc import OperationalError
@@ -195,12 +215,11 @@ class NinteiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except NinteiError as err:
-            for line in err.lines():
-                click.echo(line, err=True)
+            say(*err.lines(), err=True)
             ctx.exit(err.exit_code)
         except OperationalError as err:
             if not is_locked(err):
                 raise
-            click.echo("データベースを別の処理が使い続けているため、待ちきれずにやめました（書き込みの順番待ち）。"
-                       "その処理が終わってから、もう一度実行してください。", err=True)
+            say("データベースを別の処理が使い続けているため、待ちきれずにやめました（書き込みの順番待ち）。"
+                "その処理が終わってから、もう一度実行してください。", err=True)
             ctx.exit(1)

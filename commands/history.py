@@ -5,8 +5,10 @@ import json
 
 import click
 
+from facts.shown import in_json
+
 from .audit import MAX_LINES, local_time
-from .common import db_option, open_db
+from .common import db_option, open_db, say
 
 STATUS = {"complete": "現行", "superseded": "置換済み"}
 
@@ -38,7 +40,7 @@ def history_cmd(ctx: click.Context, staff_id: str, policy: str | None, fmt: str)
             overrides += o
             revocations += r
     if fmt == "json":
-        click.echo(json.dumps({
+        click.echo(in_json(json.dumps({
             "staff_id": staff_id,
             "decisions": [{"policy": e.run.policy, "fiscal_year": e.run.fiscal_year, "run": e.run.id,
                            "status": e.run.status, "outcomes": e.outcomes,
@@ -49,34 +51,34 @@ def history_cmd(ctx: click.Context, staff_id: str, policy: str | None, fmt: str)
                            "reason": o.reason, "by": o.by, "at": local_time(o.at), "run": o.run_id} for o in overrides],
             "revocations": [{"id": r.id, "policy": r.policy, "certification": r.certification, "reason": r.reason,
                              "by": r.by, "date": r.date.isoformat()} for r in revocations],
-        }, ensure_ascii=False, indent=2))
+        }, ensure_ascii=False, indent=2)))
         return
     if not entries and not overrides and not revocations:
-        click.echo(f"職員 {staff_id} の判定はまだありません。")
+        say(f"職員 {staff_id} の判定はまだありません。")
         return
-    click.echo(f"職員 {staff_id} の判定の履歴")
+    say(f"職員 {staff_id} の判定の履歴")
     for e in entries:
         run = e.run
-        click.echo(f"\n{run.policy} {wareki_year(run.fiscal_year)}（{run.fiscal_year}） 審査 run {run.id}"
-                   f"（{STATUS.get(run.status, run.status)}、{local_time(run.finished_at)}、{run.ran_by or '-'}）")
+        say("", f"{run.policy} {wareki_year(run.fiscal_year)}（{run.fiscal_year}） 審査 run {run.id}"
+            f"（{STATUS.get(run.status, run.status)}、{local_time(run.finished_at)}、{run.ran_by or '-'}）")
         for rid in sorted(e.fact_rows):
             c = corrected.get(rid)
             if c is not None:
                 when = f"{c['by']}、{c['at'][:16].replace('T', ' ')}; 理由: {c['reason']}"
-                click.echo(f"  訂正された記録を使用: {c['corrected']}（訂正前: {c['earlier']}; {when}）"
-                           if c["kind"] == "corrected" else
-                           f"  使った記録 {c['earlier']} は後に訂正（訂正後: {c['corrected']}; {when}）")
+                say(f"  訂正された記録を使用: {c['corrected']}（訂正前: {c['earlier']}; {when}）"
+                    if c["kind"] == "corrected" else
+                    f"  使った記録 {c['earlier']} は後に訂正（訂正後: {c['corrected']}; {when}）")
         for cert, outcome in e.outcomes.items():
-            click.echo(f"  {cert}: {OUTCOME_JA.get(outcome, outcome)}")
+            say(f"  {cert}: {OUTCOME_JA.get(outcome, outcome)}")
             for o in overrides:
                 if (o.policy, o.fiscal_year, o.certification, o.run_id) == (run.policy, run.fiscal_year, cert, run.id):
-                    click.echo(f"    上書き: {OUTCOME_JA.get(o.outcome, o.outcome)}（{o.by}、{local_time(o.at)}; "
-                               f"理由: {o.reason}）")
+                    say(f"    上書き: {OUTCOME_JA.get(o.outcome, o.outcome)}（{o.by}、{local_time(o.at)}; "
+                        f"理由: {o.reason}）")
     if revocations:
-        click.echo("\n取消")
+        say("", "取消")
         for r in revocations:
-            click.echo(f"  {r.policy} {r.certification}: {r.date.isoformat()}（{wareki_year(r.fiscal_year)}）付け、"
-                       f"{r.by}; 根拠: {r.reason}")
+            say(f"  {r.policy} {r.certification}: {r.date.isoformat()}（{wareki_year(r.fiscal_year)}）付け、"
+                f"{r.by}; 根拠: {r.reason}")
 
 
 @click.command("diff")
@@ -91,19 +93,19 @@ def diff_cmd(ctx: click.Context, run_a: int, run_b: int) -> None:
 
     db = open_db(ctx)
     d = diff_runs(db, run_a, run_b)
-    click.echo(f"審査 run {d.a.id}（{d.a.policy} {d.a.fiscal_year}年度、ルール {d.a.rules_version[:12]}）と "
-               f"run {d.b.id}（{d.b.fiscal_year}年度、ルール {d.b.rules_version[:12]}）の違い")
+    say(f"審査 run {d.a.id}（{d.a.policy} {d.a.fiscal_year}年度、ルール {d.a.rules_version[:12]}）と "
+        f"run {d.b.id}（{d.b.fiscal_year}年度、ルール {d.b.rules_version[:12]}）の違い")
     if d.a.rules_content != d.b.rules_content:
-        click.echo("  ルールファイルが異なります。")
+        say("  ルールファイルが異なります。")
     if not d.changes:
-        click.echo(f"結果が変わった判定はありません（両方にいる職員 {d.same:,} 人）。")
+        say(f"結果が変わった判定はありません（両方にいる職員 {d.same:,} 人）。")
     for c in d.changes[:MAX_LINES]:
-        click.echo(f"  職員 {c.staff_id} の {c.label}: {OUTCOME_JA.get(c.before, c.before or 'なし')} → "
-                   f"{OUTCOME_JA.get(c.after, c.after or 'なし')}（{CAUSE_JA[c.cause]}による）")
+        say(f"  職員 {c.staff_id} の {c.label}: {OUTCOME_JA.get(c.before, c.before or 'なし')} → "
+            f"{OUTCOME_JA.get(c.after, c.after or 'なし')}（{CAUSE_JA[c.cause]}による）")
         for text, met in c.conditions[:5]:
-            click.echo(f"    {'満たすようになった' if met else '満たさなくなった'}: {text}")
+            say(f"    {'満たすようになった' if met else '満たさなくなった'}: {text}")
     if len(d.changes) > MAX_LINES:
-        click.echo(f"  ……ほか {len(d.changes) - MAX_LINES:,} 件")
+        say(f"  ……ほか {len(d.changes) - MAX_LINES:,} 件")
     for label, ids in (("run {} だけにいる職員".format(d.a.id), d.staff_only_a), ("run {} だけにいる職員".format(d.b.id), d.staff_only_b)):
         if ids:
-            click.echo(f"  {label}: {', '.join(ids[:20])}{' ほか' if len(ids) > 20 else ''}（{len(ids):,} 人）")
+            say(f"  {label}: {', '.join(ids[:20])}{' ほか' if len(ids) > 20 else ''}（{len(ids):,} 人）")

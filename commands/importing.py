@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .common import db_option, discarded_if_it_fails, open_db
+from .common import db_option, discarded_if_it_fails, open_db, say
 
 # Japanese names of the record types (../shared/spec/fact-records.md), for import counts.
 RECORD_TYPE_JA = {
@@ -44,8 +44,8 @@ def import_facts(db, paths: tuple[Path, ...], *, to_stderr: bool, correction: tu
 
     report = import_paths(db, [Path(p) for p in paths], catalogues=_catalogues(),
                           certifications=load_rulebook().certification_names(),
-                          waiting=lambda message: click.echo(message, err=True), correction=correction)
-    click.echo("取り込み結果:", err=to_stderr)
+                          waiting=lambda message: say(message, err=True), correction=correction)
+    say("取り込み結果:", err=to_stderr)
     for record_type, n in report.counts.items():
         name = RECORD_TYPE_JA.get(record_type, record_type)
         line = f"  {name} ({record_type}): 新規 {_count(n, 'new')} 件、変更なし {_count(n, 'unchanged')} 件"
@@ -53,20 +53,20 @@ def import_facts(db, paths: tuple[Path, ...], *, to_stderr: bool, correction: tu
             line += f"、不一致 {_count(n, 'conflicts')} 件"
         if _count(n, "corrected"):
             line += f"、訂正 {_count(n, 'corrected')} 件"
-        click.echo(line, err=to_stderr)
+        say(line, err=to_stderr)
     if report.ignored:
-        click.echo("記録の項目ではないため無視した列:", err=True)
+        say("記録の項目ではないため無視した列:", err=True)
         for where, headers in _by_file(report.ignored).items():
-            click.echo(f"  {where}: {'、'.join(headers)}", err=True)
+            say(f"  {where}: {'、'.join(headers)}", err=True)
     for conflict in report.conflicts:
-        click.echo(f"警告: {conflict}", err=True)
+        say(f"警告: {conflict}", err=True)
     if report.conflicts:
-        click.echo("登録済みの値を訂正するときは、理由を添えて `nintei import --correct --reason \"…\" ファイル` と"
-                   "してください（訂正前の値・理由・訂正した人と日時は台帳に残ります）。", err=True)
+        say("登録済みの値を訂正するときは、理由を添えて `nintei import --correct --reason \"…\" ファイル` と"
+            "してください（訂正前の値・理由・訂正した人と日時は台帳に残ります）。", err=True)
     for change in getattr(report, "corrections", []):
         values = "、".join(f"{k}: {change.stored[k]!r} → {change.new[k]!r}" for k in change.new)
-        click.echo(f"訂正: {change.source}: {change.record_id}（{values}; 訂正前は {change.stored_source}）",
-                   err=to_stderr)
+        say(f"訂正: {change.source}: {change.record_id}（{values}; 訂正前は {change.stored_source}）",
+            err=to_stderr)
 
 
 def _by_file(ignored: list[str]) -> dict[str, list[str]]:

@@ -5,7 +5,7 @@ from datetime import date
 
 import click
 
-from .common import FISCAL_YEAR, db_option, fiscal_year_option, open_db, policy_option
+from .common import FISCAL_YEAR, db_option, fiscal_year_option, open_db, policy_option, say
 
 
 class DateType(click.ParamType):
@@ -48,10 +48,10 @@ def override_cmd(ctx: click.Context, staff_id: str, policy: str, fiscal_year: in
     row, entry = override(db, staff_id, policy, fiscal_year, certification, outcome, reason, by)
     from facts.dates import wareki_year
 
-    click.echo(f"職員 {staff_id} の {wareki_year(fiscal_year)} {certification}: 審査の判定"
-               f"「{OUTCOME_JA.get(row.engine_outcome, row.engine_outcome)}」（run {row.run_id}）の横に、"
-               f"{row.by} の判断「{OUTCOME_JA[outcome]}」を記録しました（理由: {row.reason}; 台帳 #{entry.seq}）。")
-    click.echo("エンジンの判定はそのまま残ります。次年度以降の審査はこの判断を数えます。")
+    say(f"職員 {staff_id} の {wareki_year(fiscal_year)} {certification}: 審査の判定"
+        f"「{OUTCOME_JA.get(row.engine_outcome, row.engine_outcome)}」（run {row.run_id}）の横に、"
+        f"{row.by} の判断「{OUTCOME_JA[outcome]}」を記録しました（理由: {row.reason}; 台帳 #{entry.seq}）。")
+    say("エンジンの判定はそのまま残ります。次年度以降の審査はこの判断を数えます。")
 
 
 @click.command("revoke")
@@ -72,9 +72,9 @@ def revoke_cmd(ctx: click.Context, staff_id: str, policy: str, certification: st
 
     db = open_db(ctx)
     row, entry = revoke(db, staff_id, policy, certification, reason, by, on)
-    click.echo(f"職員 {staff_id} の {certification} を {row.date.isoformat()}（{wareki_year(row.fiscal_year)}）付けで"
-               f"取り消しました（{row.by}; 根拠: {row.reason}; 台帳 #{entry.seq}）。")
-    click.echo(f"{wareki_year(row.fiscal_year)}以降の審査は、この認定を認定済みとして読みません。")
+    say(f"職員 {staff_id} の {certification} を {row.date.isoformat()}（{wareki_year(row.fiscal_year)}）付けで"
+        f"取り消しました（{row.by}; 根拠: {row.reason}; 台帳 #{entry.seq}）。")
+    say(f"{wareki_year(row.fiscal_year)}以降の審査は、この認定を認定済みとして読みません。")
 
 
 __all__ = ["override_cmd", "revoke_cmd", "FISCAL_YEAR"]

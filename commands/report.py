@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import check_out, db_option, fiscal_year_option, format_from_out, lang_option, open_db, policy_option
+from .common import check_out, db_option, fiscal_year_option, format_from_out, lang_option, open_db, policy_option, say
 
 
 @click.command("report")
@@ -40,4 +40,4 @@ def report_cmd(ctx: click.Context, policy: str, fiscal_year: int, fmt: str | Non
     check_out(ctx, out)
     db = open_db(ctx)
     write_report(db, policy, fiscal_year, fmt, out, lang)
-    click.echo(f"{out} に書き出しました。", err=True)
+    say(f"{out} に書き出しました。", err=True)

@@ -9,8 +9,10 @@ from typing import Any, Callable, Iterable
 
 import click
 
+from facts.shown import in_json, one_line, visible
+
 from .common import (check_out, db_option, discarded_if_it_fails, fiscal_year_option, format_from_out, lang_option,
-                     open_db, policy_option)
+                     open_db, policy_option, say)
 from .importing import import_facts
 
 
@@ -67,17 +69,17 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
 
     if fmt == "xlsx":
         _write_workbook(db, result, tallied(), lang, out)
-        click.echo(_plain_table(render.counts_headers(lang), render.counts_table(seen, lang)), nl=False, err=True)
+        say(*_plain_table(render.counts_headers(lang), render.counts_table(seen, lang)).splitlines(), err=True)
         return
     if fmt == "json":
-        document = render.review_json_parts(result, tallied())
+        document = map(in_json, render.review_json_parts(result, tallied()))
     elif fmt == "csv":
         document = decisions_csv(tallied(), lang)
     else:
         document = None
     if document is not None:
         _write(document, out)
-        click.echo(_plain_table(render.counts_headers(lang), render.counts_table(seen, lang)), nl=False, err=True)
+        say(*_plain_table(render.counts_headers(lang), render.counts_table(seen, lang)).splitlines(), err=True)
         return
     title = f"{policy} {render.fiscal_year_text(fiscal_year, lang)}"
     table = (render.table_headers(lang), render.decisions_table(tallied(), lang))
@@ -89,7 +91,7 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
         console.print(_rich_table(*table, title=title))
         console.print(_rich_table(*counts))
     else:
-        _write(f"{title}\n" + _plain_table(*table) + "\n" + _plain_table(*counts), out)
+        _write(visible(f"{one_line(title)}\n" + _plain_table(*table) + "\n" + _plain_table(*counts)), out)
 
 
 _REVIEW_SUFFIXES = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".txt": "table"}
@@ -121,7 +123,7 @@ def _write_workbook(db, result, decisions, lang: str, out: Path | None) -> None:
     grades = staff_grades(db, result.fiscal_year)
     if out is not None:
         review_workbook(decisions, certifications, grades, result.fiscal_year, out, lang)
-        click.echo(f"{out} に書き出しました。", err=True)
+        say(f"{out} に書き出しました。", err=True)
         return
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "review.xlsx"
@@ -134,15 +136,15 @@ def _say_replaced(d) -> None:
     from engine.diff import CAUSE_JA
     from engine.people import OUTCOME_JA
 
-    say = lambda text: click.echo(text, err=True)  # noqa: E731
+    tell = lambda text: say(text, err=True)  # noqa: E731
     changed = f"結果が変わる判定 {len(d.changes):,} 件" if d.changes else "結果が変わる判定はありません"
-    say(f"{d.a.fiscal_year}年度の現行の審査 run {d.a.id} を、この審査 run {d.b.id} で置き換えます（run {d.a.id} は"
-        f"履歴に残ります）: {changed}。")
+    tell(f"{d.a.fiscal_year}年度の現行の審査 run {d.a.id} を、この審査 run {d.b.id} で置き換えます（run {d.a.id} は"
+         f"履歴に残ります）: {changed}。")
     for c in d.changes[:20]:
-        say(f"  職員 {c.staff_id} の {c.label}: {OUTCOME_JA.get(c.before, c.before or 'なし')} → "
-            f"{OUTCOME_JA.get(c.after, c.after or 'なし')}（{CAUSE_JA[c.cause]}による）")
+        tell(f"  職員 {c.staff_id} の {c.label}: {OUTCOME_JA.get(c.before, c.before or 'なし')} → "
+             f"{OUTCOME_JA.get(c.after, c.after or 'なし')}（{CAUSE_JA[c.cause]}による）")
     if len(d.changes) > 20:
-        say(f"  ……ほか {len(d.changes) - 20:,} 件（`nintei diff {d.a.id} {d.b.id}` で全件）")
+        tell(f"  ……ほか {len(d.changes) - 20:,} 件（`nintei diff {d.a.id} {d.b.id}` で全件）")
 
 
 def _run_with_progress(run_review: Callable[..., Any], db, policy: str, fiscal_year: int, workers: int | None,
@@ -179,7 +181,7 @@ def _write(text: str | Iterable[str], out: Path | None) -> None:
                     f.write(part)
         except OSError as err:
             raise NinteiError(f"{out} に書き出せません: {err.strerror or err}")
-        click.echo(f"{out} に書き出しました。", err=True)
+        say(f"{out} に書き出しました。", err=True)
 
 
 @click.command("explain")
@@ -220,13 +222,13 @@ def explain_cmd(ctx: click.Context, staff_id: str, policy: str, fiscal_year: int
     run = current_run(db, policy, fiscal_year)  # the review that made these decisions
     _warn_if_rules_changed(db, policy, fiscal_year, run)
     if fmt == "json":
-        document = render.explain_json(decisions, policy, fiscal_year, rules_version=run.rules_version,
-                                       run_id=run.id) + "\n"
+        document = in_json(render.explain_json(decisions, policy, fiscal_year, rules_version=run.rules_version,
+                                               run_id=run.id)) + "\n"
     elif fmt == "html":
         document = render_html(decisions, lang, run_id=run.id, rules_version=run.rules_version,
                                reviewed_on=run.started_at, ledger_hash=_ledger_hash(db, run.id))
     else:
-        document = render.render_text(decisions, lang, run_id=run.id, rules_version=run.rules_version)
+        document = visible(render.render_text(decisions, lang, run_id=run.id, rules_version=run.rules_version))
     _write(document, out)
 
 
@@ -249,9 +251,9 @@ def _warn_if_rules_changed(db, policy: str, fiscal_year: int, run) -> None:
     except Exception:  # the policy's file is gone or broken: the stored rules are shown all the same
         now = None
     if run is not None and now != run.rules_version:
-        click.echo(f"注意: この判定（審査 run {run.id}）は、今のルールファイル rules/{policy}.yaml とは異なる版"
-                   f"（{run.rules_version[:12]}）で判定されました。説明はその版のルールによります。今のルールで判定する"
-                   f"には `nintei review --policy {policy} --fiscal-year {fiscal_year}` を実行してください。", err=True)
+        say(f"注意: この判定（審査 run {run.id}）は、今のルールファイル rules/{policy}.yaml とは異なる版"
+            f"（{run.rules_version[:12]}）で判定されました。説明はその版のルールによります。今のルールで判定する"
+            f"には `nintei review --policy {policy} --fiscal-year {fiscal_year}` を実行してください。", err=True)
 
 
 def _cell(text: str, width: int) -> str:
@@ -260,10 +262,12 @@ def _cell(text: str, width: int) -> str:
     return text + " " * (width - cell_len(text))
 
 
-def _plain_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    """Aligned plain text (East Asian wide characters counted as two columns)."""
+def _plain_table(headers: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> str:
+    """Aligned plain text (East Asian wide characters counted as two columns), each cell on one
+    line with its control characters written out (facts/shown.py)."""
     from rich.cells import cell_len
 
+    headers, rows = _one_line(headers), [_one_line(r) for r in rows]
     widths = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, h in enumerate(headers)]
     lines = ["  ".join(_cell(c, w) for c, w in zip(row, widths)).rstrip()
              for row in [headers, *rows]]
@@ -274,8 +278,13 @@ def _rich_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], title: st
     from rich.table import Column, Table
     from rich.text import Text
 
-    # every cell as Text: a name such as [/] or :smile: is shown as written, never read as markup
-    table = Table(*(Column(header=Text(h)) for h in headers), title=Text(title) if title else None)
+    # every cell as Text: a name such as [/] or :smile: is shown as written, never read as markup;
+    # on one line, its control characters written out (rich passes an escape sequence through)
+    table = Table(*(Column(header=Text(h)) for h in _one_line(headers)), title=Text(one_line(title)) if title else None)
     for row in rows:
-        table.add_row(*(Text(c) for c in row))
+        table.add_row(*(Text(c) for c in _one_line(row)))
     return table
+
+
+def _one_line(cells: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(one_line(c) for c in cells)

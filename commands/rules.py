@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .common import db_option, lang_option
+from .common import db_option, lang_option, say
 
 VALIDITY_JA = {"permanent": "永続", "yearly": "毎年判定"}
 
@@ -42,10 +42,10 @@ def rules_list_cmd() -> None:
     from engine.rulebook import load_rulebook
 
     for policy in load_rulebook().policies.values():
-        click.echo(f"{policy.id}  {policy.municipality.ja} "
-                   f"{policy.title.ja}".rstrip())
+        say(f"{policy.id}  {policy.municipality.ja} "
+            f"{policy.title.ja}".rstrip())
         for cert in policy.certifications:
-            click.echo(f"  {cert.id}  {cert.label.ja}（{_validity(cert)}）")
+            say(f"  {cert.id}  {cert.label.ja}（{_validity(cert)}）")
 
 
 @rules_group.command("show")
@@ -74,7 +74,9 @@ def rules_show_cmd(policy_id: str, fiscal_year: str | None, lang: str) -> None:
     if policy_id not in policies:
         raise ReviewError(f"方針 {policy_id!r} はありません（あるもの: {', '.join(sorted(policies))}）")
     year = parse_fiscal_year(fiscal_year) if fiscal_year else fiscal_year_of(date.today())
-    click.echo(show_policy(policies[policy_id], year, lang), nl=False)
+    from facts.shown import visible
+
+    click.echo(visible(show_policy(policies[policy_id], year, lang)), nl=False)
 
 
 @rules_group.command("lint")
@@ -97,9 +99,9 @@ def rules_lint_cmd(paths: tuple[Path, ...], strict: bool) -> None:
 
     findings = lint([str(p) for p in paths] or [str(RULES_DIR)])
     for f in findings:
-        click.echo(str(f))
+        say(str(f))
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
-    click.echo(f"エラー {errors} 件、警告 {warnings} 件" if findings else "問題はありません", err=bool(findings))
+    say(f"エラー {errors} 件、警告 {warnings} 件" if findings else "問題はありません", err=bool(findings))
     if errors or (strict and warnings):
         sys.exit(1)

@@ -31,7 +31,6 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
-from html import escape
 from pathlib import Path
 
 from facts.dates import wareki_year
@@ -39,7 +38,7 @@ from facts.dates import wareki_year
 from . import chromium, manifest, render
 from .errors import NinteiError
 from .grants import Grant, GrantedReview
-from .page import wareki_date
+from .page import html_text as _e, wareki_date
 
 CSS = """
 @page { size: A4; margin: 0; }
@@ -121,10 +120,6 @@ footer { font-family: "Liberation Sans", "DejaVu Sans", "IPAexGothic", "Noto San
 h1 { letter-spacing: 0.12em; text-indent: 0.12em; }
 .grant { text-indent: 0; }
 """
-
-
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
 
 
 def _text(ja: str, en: str | None, lang: str) -> str:

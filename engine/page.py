@@ -20,6 +20,7 @@ from typing import Iterator
 from engine import render
 from engine.model import Decision, Evidence, ExplanationNode
 from facts.dates import wareki_year
+from facts.shown import visible
 
 _WORDS = {
     "ja": {"title": "認定審査の説明", "staff_id": "職員番号", "name": "氏名", "department": "所属",
@@ -83,8 +84,13 @@ SCRIPT = """
 """
 
 
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+def html_text(text: object) -> str:
+    """Text from a record or a rule file in a page: markup escaped, control characters written
+    out (facts/shown.py: a page printed to a terminal obeys none of them)."""
+    return escape(visible(str(text)), quote=True)
+
+
+_e = html_text
 
 
 def wareki_date(day: date | datetime, lang: str = "ja") -> str:

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Iterator
 from engine import summary, words
 from engine.model import OUTCOMES, Decision, Evidence, ExplanationNode, Observation, ParameterValue, ReviewResult
 from facts.dates import wareki_year
+from facts.shown import one_line
 
 MET, UNMET = "✔", "✘"
 INDENT = "  "
@@ -382,11 +383,13 @@ def run_fields(run_id: int | None, rules_version: str | None, ledger_hash: str |
 
 
 def render_decision(decision: Decision, lang: str = "ja") -> str:
+    """The decision as text, line by line: a line break or a terminal's escape sequence in a name,
+    a reason or a record is written out (facts/shown.py), never a line of its own or obeyed."""
     lines = [decision_header(decision, lang), *people_lines(decision, lang), INDENT + reasons(decision, lang)]
     if decision.parameters:
         lines.append(INDENT + parameters_line(decision, lang))
     lines += node_lines(decision.explanation, lang, depth=1, staff_id=decision.staff_id)
-    return "\n".join(lines)
+    return "\n".join(map(one_line, lines))
 
 
 def render_text(decisions: list[Decision], lang: str = "ja", *, run_id: int | None = None,

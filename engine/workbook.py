@@ -9,8 +9,10 @@ on every page (A4 landscape). Sheet 「集計」: the counts per certification, 
 
 Every cell that holds text is written as a string cell, whatever it begins with: a name
 ``=HYPERLINK(...)`` shows as that text and is never a formula (openpyxl would otherwise store a
-text beginning with ``=`` as one). Rows are streamed (openpyxl's write-only mode): a review of
-100,000 staff is written without holding its decisions in memory.
+text beginning with ``=`` as one). A control character that XML cannot hold (an escape sequence
+in a name: ``\\x1b``) is written out as such (facts/shown.py); the rest of the text is kept. Rows
+are streamed (openpyxl's write-only mode): a review of 100,000 staff is written without holding
+its decisions in memory.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from engine.errors import NinteiError
 from engine.model import OUTCOMES, Decision
 from engine.results import grade_word, override_text, records_missing, revoked_text
 from facts.dates import wareki_year
+from facts.shown import in_xml
 
 WORDS = {
     "ja": {"results": "審査結果", "counts": "集計", "staff_id": "職員番号", "name": "氏名", "department": "所属",
@@ -121,7 +124,7 @@ def add_sheet(wb, title: str, headers: list[str], rows: Iterable[list], widths: 
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
     header = []
     for h in headers:
-        cell = WriteOnlyCell(ws, value=h)
+        cell = WriteOnlyCell(ws, value=in_xml(h))
         cell.font, cell.fill = bold, fill
         header.append(cell)
     ws.append(header)
@@ -131,7 +134,7 @@ def add_sheet(wb, title: str, headers: list[str], rows: Iterable[list], widths: 
     for row in rows:
         cells = []
         for i, value in enumerate(row):
-            cell = WriteOnlyCell(ws, value=value)
+            cell = WriteOnlyCell(ws, value=in_xml(value) if isinstance(value, str) else value)
             cell.alignment = wrapped if i in wrap else top
             if isinstance(value, str):
                 cell.data_type = "s"  # text, even when it begins with "="

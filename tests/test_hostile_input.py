@@ -94,11 +94,81 @@ def test_an_8_kb_xlsx_with_one_cell_at_xfd1048576_is_read_in_bounded_time_and_me
         assert "職員名簿.xlsx:職員名簿:1: 1行目に見出しがありません (1048576行目に値があります)" in done["err"]
 
 
+def test_an_xls_with_one_cell_at_iv65536_is_read_in_bounded_memory(tmp_path):
+    """The HR export's roster with the 備考 of row 7 moved to IV65536, the last cell a .xls has:
+    xlrd would make every one of 65,536 rows 256 cells wide (about 230 MiB for a file of 25 KB)."""
+    import struct
+
+    data = bytearray((ROOT / "tests/data/hr_exports/moka/職員名簿.xls").read_bytes())
+    record = data.find(struct.pack("<HHHH", 0x00FD, 10, 6, 7))  # LABELSST at row 7 (0-based 6), column 8 (備考)
+    assert record > 0
+    struct.pack_into("<HH", data, record + 4, 65535, 255)
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "職員名簿.xls").write_bytes(bytes(data))
+    done = measured("--db", f"sqlite:///{tmp_path}/n.db", "import", str(tmp_path / "facts"))
+    assert done["code"] == 0 and "職員 (staff): 新規 149 件" in done["out"], done["err"]
+    assert done["kib"] < 150 * 1024
+
+
 def test_the_same_header_twice_is_an_error_at_the_header(tmp_path):
     path = write(tmp_path / "職員名簿.csv", STAFF + ",氏名", "1001,R7,山田 花子,総務課,主事,山田 華子")
     r = nintei(tmp_path, "import", str(path))
     assert r.exit_code == 1
     assert "職員名簿.csv:1: 氏名: 列 '氏名' が 2 回あります (同じ見出しは 1 つにしてください)" in r.stderr
+
+
+def _stored_facts(tmp_path: Path) -> int:
+    from sqlalchemy import inspect
+
+    from facts.db import get_engine
+    from tests.facts_files import stored
+
+    engine = get_engine(f"sqlite:///{tmp_path}/n.db")
+    return stored(engine) if inspect(engine).has_table("factrow") else 0
+
+
+def _json_and_jsonl(*records: str) -> list[tuple[str, str]]:
+    """The same records as a JSON array (staff.json) and as JSON Lines (staff.jsonl)."""
+    return [("staff.json", "[" + ",\n".join(records) + "]"), ("staff.jsonl", "\n".join(records) + "\n")]
+
+
+@pytest.mark.parametrize("name, text", _json_and_jsonl(
+    '{"staff_id": "1001", "fiscal_year": 2025, "name": "山田", "department": "総務課", "grade": "主事"}',
+    '{"staff_id": "A1", "fiscal_year": 2025, "name": "田中", "department": "総務課", "staff_id": "A2", "grade": "主事"}'))
+def test_a_json_object_with_the_same_key_twice_is_a_row_error(tmp_path, name, text):
+    """json keeps the last of two values without a word: which one did the export mean?"""
+    write(tmp_path / "facts" / "roster.csv", STAFF, "A1,R7,田中,総務課,主事", "A2,R7,佐藤,総務課,主事")
+    (tmp_path / "facts" / name).write_text(text, encoding="utf-8")
+    r = nintei(tmp_path, "import", str(tmp_path / "facts"))
+    assert r.exit_code == 1
+    assert f"{name}:2: staff_id: 列 'staff_id' が 2 回あります (同じ列名は 1 つにしてください)" in r.stderr
+    assert f"{name}:1" not in r.stderr  # the other record is fine
+    assert _stored_facts(tmp_path) == 0  # neither that file nor the rest of the batch
+
+
+def test_two_json_keys_that_are_one_column_once_normalised_are_a_row_error(tmp_path):
+    path = tmp_path / "staff.jsonl"
+    path.write_text('{"staff_id": "A1", "ｓｔａｆｆ＿ｉｄ ": "A2", "fiscal_year": 2025, "grade": "主事"}\n', encoding="utf-8")
+    r = nintei(tmp_path, "import", str(path))
+    assert r.exit_code == 1
+    assert "staff.jsonl:1: staff_id: 列 'staff_id' が 2 回あります (同じ列名は 1 つにしてください)" in r.stderr
+
+
+@pytest.mark.parametrize("name, text", _json_and_jsonl(
+    '{"staff_id": "1001", "fiscal_year": 2025, "name": "山田\\ud800", "department": "総務課", "grade": "主事",'
+    ' "備考\\udc00": "x"}'))
+def test_a_json_string_with_a_lone_surrogate_is_a_row_error(tmp_path, name, text):
+    """JSON allows "\\ud800" but it is no character: UTF-8 cannot store it (it was a traceback)."""
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "more_staff.jsonl").write_text(  # a surrogate pair (an emoji), and a backslash before "ud800"
+        '{"staff_id": "1002", "fiscal_year": 2025, "name": "\\ud83d\\ude00 \\\\ud800", "department": "総務課",'
+        ' "grade": "主事"}\n', encoding="utf-8")
+    r = nintei(tmp_path, "import", str(tmp_path))
+    assert r.exit_code == 1
+    said = "があります。UTF-8 の文字で書いてください"
+    assert f"{name}:1: name: 文字ではないもの（対になっていないサロゲート \\ud800）{said}" in r.stderr
+    assert f"{name}:1: 備考?: 文字ではないもの（対になっていないサロゲート \\udc00）{said}" in r.stderr
+    assert "more_staff.jsonl" not in r.stderr and _stored_facts(tmp_path) == 0
 
 
 def test_a_json_id_of_1e400_is_a_row_error(tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from engine.page import html_text
 from engine.report.data import Report
 from engine.report.rows import count_rows, department_rows, target_rows
 from engine.report.svg import progress_chart
@@ -51,7 +52,7 @@ def _cell(value: Any) -> str:
         return "<td></td>"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'<td class="n">{value}</td>'
-    return f"<td>{escape(str(value)).replace(chr(10), '<br>')}</td>"
+    return f"<td>{html_text(value).replace(chr(10), '<br>')}</td>"
 
 
 def table(headers: list[str], rows: list[list[Any]]) -> str:

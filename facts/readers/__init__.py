@@ -10,6 +10,7 @@ themselves (unknown column, unknown record type, unreadable file) is returned as
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -69,12 +70,21 @@ def _expand(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[tu
         path = Path(given)
         if path.is_dir():
             files = [p for p in path.rglob("*") if p.is_file() and not _ignored(p.relative_to(path))]
-            for p in sorted(files, key=lambda p: p.relative_to(path).as_posix()):
-                yield p, p.relative_to(path).as_posix()
+            found = iter(sorted(((p, p.relative_to(path).as_posix()) for p in files), key=lambda pair: pair[1]))
         elif path.is_file():
-            yield path, path.name
+            found = iter([(path, path.name)])
         else:
             problems.append(Problem(str(given), "ファイルもフォルダもありません"))
+            continue
+        for file, name in found:
+            if name.isascii() or not _NOT_UTF8.search(name):
+                yield file, name
+            else:  # bytes of another encoding: no name a message, a record's source or the database can hold
+                shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                problems.append(Problem(shown, "ファイル名が UTF-8 の文字ではありません。名前を付け直してください"))
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte os.fsdecode could not decode, kept as a surrogate
 
 
 def _ignored(relative: Path) -> bool:

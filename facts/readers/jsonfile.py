@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from facts.aliases import record_type_for
 from facts.errors import Problem
@@ -35,12 +36,13 @@ def read_json(path: Path, name: str, result: ReadResult) -> None:
     if not isinstance(data, list):
         result.problems.append(Problem(name, "JSON は記録の配列 ([{...}, ...]) にしてください"))
         return
-    read_objects(name, record_type_for(path.stem), enumerate(data, start=1), result)
+    read_objects(name, record_type_for(path.stem), _characters(text, name, enumerate(data, start=1), result), result)
 
 
 def read_jsonl(path: Path, name: str, result: ReadResult) -> None:
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        text = path.read_text(encoding="utf-8-sig")
+        lines = text.splitlines()
     except UnicodeDecodeError:
         result.problems.append(Problem(name, "文字コードを読めません (UTF-8 で保存してください)"))
         return
@@ -55,9 +57,31 @@ def read_jsonl(path: Path, name: str, result: ReadResult) -> None:
         item = _loads(line, where, result)
         if item is not _UNREADABLE:
             objects.append((number, item))
-    read_objects(name, record_type_for(path.stem), objects, result)
+    read_objects(name, record_type_for(path.stem), _characters(text, name, objects, result), result)
 
 
+def _characters(text: str, name: str, items: Iterable[tuple[int, Any]], result: ReadResult) -> Iterable[tuple[int, Any]]:
+    """The records, but those whose keys or values hold a lone surrogate (``"\\ud800"``: JSON
+    allows the escape, but it is no character, and UTF-8 cannot store it): a problem each. Only a
+    file that writes such an escape at all is looked through."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return items
+    kept = []
+    for number, item in items:
+        found = {key: _LONE.findall(key) + (_LONE.findall(value) if isinstance(value, str) else [])
+                 for key, value in item.items()} if isinstance(item, dict) else {}
+        bad = {key: chars for key, chars in found.items() if chars}
+        if not bad:
+            kept.append((number, item))
+        for key, chars in bad.items():
+            codes = ", ".join(f"\\u{ord(c):04x}" for c in chars)
+            result.problems.append(Problem(f"{name}:{number}", f"文字ではないもの（対になっていないサロゲート {codes}）が"
+                                           "あります。UTF-8 の文字で書いてください", column=_LONE.sub("?", key)))
+    return kept
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE = re.compile("[\ud800-\udfff]")
 _UNREADABLE = object()
 _DEEP = "JSON の入れ子が深すぎます (記録は {\"列名\": 値, ...} の形にし、値は文字か数値にしてください)"
 
@@ -85,10 +109,29 @@ def _number(text: str) -> float:
     return number if math.isfinite(number) else WrittenNumber(text)
 
 
+class Repeated(dict):
+    """A JSON object that writes a key more than once (``{"staff_id": "A1", "staff_id": "A2"}``):
+    json keeps the last value without a word; this keeps which keys, and how often, to refuse it."""
+
+    repeated: dict[str, int]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record = dict(pairs)
+    if len(record) < len(pairs):
+        record = Repeated(record)
+        record.repeated = {key: n for key, n in Counter(key for key, _ in pairs).items() if n > 1}
+    return record
+
+
+# One decoder for every line: json.loads with arguments builds a new one per call (half its time).
+_DECODER = json.JSONDecoder(parse_float=_number, object_pairs_hook=_object)
+
+
 def _loads(text: str, where: str, result: ReadResult) -> Any:
     """``json.loads``; what it cannot read becomes a problem at ``where`` (never an exception)."""
     try:
-        return json.loads(text, parse_float=_number)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         result.problems.append(Problem(where, f"JSON として読めません ({exc.msg}: {exc.lineno}行 {exc.colno}文字目)"))
     except ValueError:  # an integer of more than 4300 digits
@@ -101,6 +144,8 @@ def _loads(text: str, where: str, result: ReadResult) -> Any:
 def _too_deep(text: str, max_depth: int) -> int | None:
     """None when no array or object in ``text`` nests deeper than ``max_depth``; else the
     element of the top-level array (from 1) where it does. Strings are skipped, not parsed."""
+    if text.count("{") + text.count("[") <= max_depth:  # a JSON Lines record: no deeper than its brackets
+        return None
     depth = 0
     element = 1
     for token in _JSON_TOKEN.finditer(text):

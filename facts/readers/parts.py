@@ -20,6 +20,7 @@ from facts.aliases import norm, record_type_for
 from facts.errors import Problem
 
 from .csvfile import load_csv
+from .packed import unpacked_problem
 from .raw import RawTable, ReadResult, cell_value, too_big
 from .shape import RECORD_TYPE_COLUMNS, read_grid
 from .sheetxml import FastBook, Unsupported
@@ -156,7 +157,9 @@ class _CsvPart:
 
 def _sheet_parts(path: Path, name: str, parts: int) -> list[Any] | None:
     """The workbook's sheets in parts, read by the fast reader; None when it leaves the file to
-    openpyxl (then the file is one part)."""
+    openpyxl (then the file is one part, whose reader also says what is too large)."""
+    if unpacked_problem(path, name) is not None:
+        return None
     book = FastBook.open(path)
     if book is None:
         return None

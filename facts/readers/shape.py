@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections import Counter
 from typing import Any, Iterable
 
 from facts.aliases import accepted_type_names, clean, column_lookup, norm, record_type_for
@@ -71,8 +72,25 @@ def _same_header_twice(file: str, sheet: str | None, headers: list[Any], result:
         if h is not None:
             counts[str(h)] = counts.get(str(h), 0) + 1
     where = str(Source(file=file, sheet=sheet, row=1))
-    result.problems.extend(Problem(where, f"列 '{h}' が {n} 回あります (同じ見出しは 1 つにしてください)", column=h)
+    result.problems.extend(_twice_problem(where, h, n, "同じ見出しは 1 つにしてください")
                            for h, n in counts.items() if n > 1)
+
+
+def _twice_problem(where: str, name: str, times: int, fix: str) -> Problem:
+    return Problem(where, f"列 '{name}' が {times} 回あります ({fix})", column=name)
+
+
+def _keys_twice(item: dict, names: list[str]) -> dict[str, int]:
+    """The column names a JSON object writes more than once, with how often: a key written twice
+    (which json reads as the last value; ``jsonfile.Repeated`` keeps it), or two keys that are
+    the same once trimmed and normalised (``"staff_id"`` and ``"ｓｔａｆｆ_id "``)."""
+    repeated = getattr(item, "repeated", None)
+    if repeated is None and len(set(names)) == len(names):
+        return {}
+    counts = Counter(names)
+    for key, n in (repeated or {}).items():
+        counts[clean(key)] += n - 1
+    return {name: n for name, n in counts.items() if n > 1}
 
 
 def read_objects(file: str, default_type: str | None, items: Iterable[tuple[int, Any]],
@@ -87,15 +105,21 @@ def read_objects(file: str, default_type: str | None, items: Iterable[tuple[int,
         if any(too_big(k) for k in item):
             result.problems.append(too_big_problem(where, None))
             continue
-        big = [k for k, v in item.items() if too_big(v)]
-        if big:  # reported, and the record left out: nothing of the file is stored
-            result.problems.extend(too_big_problem(where, clean(k)) for k in big)
+        names = [clean(k) for k in item]
+        twice = _keys_twice(item, names)
+        if twice:  # which of the values is meant? reported, and the record left out
+            result.problems.extend(_twice_problem(where, name, n, "同じ列名は 1 つにしてください")
+                                   for name, n in twice.items())
             continue
-        for key, value in item.items():
+        big = [name for name, v in zip(names, item.values()) if too_big(v)]
+        if big:  # reported, and the record left out: nothing of the file is stored
+            result.problems.extend(too_big_problem(where, name) for name in big)
+            continue
+        for name, value in zip(names, item.values()):
             if isinstance(value, (dict, list)):
-                result.problems.append(Problem(where, "値は文字・数値にしてください", column=clean(key)))
+                result.problems.append(Problem(where, "値は文字・数値にしてください", column=name))
                 continue
-            record[clean(key)] = cell_value(value)
+            record[name] = cell_value(value)
         if any(v is not None for v in record.values()):
             rows.append((number, record))
     _shape(file, None, default_type, rows, result, header_row=None,

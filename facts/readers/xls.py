@@ -1,5 +1,7 @@
 """The old Excel format (``.xls``, BIFF), read by xlrd: one record type per sheet (or the file's),
 as XLSX. Row 1 is the header; reading stops at the last header column and the sheet's last row.
+Rows are read as long as their own last cell (xlrd's ``ragged_rows``): one cell at IV65536 does
+not make every row 256 cells wide (170 MiB for a file of 25 KB).
 
 HR systems also write other things under the name ``.xls``: an XLSX (read as one) or
 tab-separated text (read as text, facts/readers/csvfile.py); only a real BIFF file goes to xlrd.
@@ -38,7 +40,7 @@ def read_xls(path: Path, name: str, result: ReadResult) -> None:
             read_csv(path, name, result)  # text under the name .xls, as some HR systems export
         return
     try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
+        book = xlrd.open_workbook(str(path), on_demand=True, ragged_rows=True)  # rows as long as their last cell
     except Exception as exc:  # xlrd raises XLRDError, struct.error, AssertionError... for a broken file
         result.problems.append(Problem(name, f"Excel (.xls) ファイルとして読めません ({exc})"))
         return
@@ -50,7 +52,7 @@ def read_xls(path: Path, name: str, result: ReadResult) -> None:
             except Exception as exc:
                 result.problems.append(Problem(name, f"Excel (.xls) のシート {index + 1} を読めません ({exc})"))
                 continue
-            header = [_value(book, sheet.cell(0, col)) for col in range(sheet.ncols)] if sheet.nrows else []
+            header = [_value(book, cell) for cell in sheet.row_slice(0)] if sheet.nrows else []
             while header and cell_value(header[-1]) is None:
                 header.pop()
             if header:
@@ -62,7 +64,7 @@ def read_xls(path: Path, name: str, result: ReadResult) -> None:
 
 def _rows(book: Any, sheet: Any, width: int) -> Iterator[tuple[int, list[Any]]]:
     for row in range(1, sheet.nrows):
-        cells = sheet.row_slice(row, 0, min(width, sheet.ncols))
+        cells = sheet.row_slice(row, 0, min(width, sheet.row_len(row)))
         yield row + 1, [_value(book, cell) for cell in cells]
 
 

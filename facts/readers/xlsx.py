@@ -1,9 +1,11 @@
 """XLSX workbooks: one record type per sheet (or the file's). The sheets are read from their XML
-by ``FastBook`` (facts/readers/sheetxml.py) when it knows their shape, else by openpyxl."""
+by ``FastBook`` (facts/readers/sheetxml.py) when it knows their shape, else by openpyxl; a
+workbook too large once unpacked (a zip bomb) is refused first (facts/readers/packed.py)."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 from typing import Any, Iterator
 
 import openpyxl
@@ -12,12 +14,16 @@ from facts.aliases import record_type_for
 from facts.errors import Problem
 from facts.records import Source
 
+from .packed import unpacked_problem
 from .raw import ReadResult, cell_value
 from .shape import read_grid
 from .sheetxml import FastBook, Unsupported
 
 
 def read_xlsx(path: Path, name: str, result: ReadResult) -> None:
+    if (too_large := unpacked_problem(path, name)) is not None:  # a zip bomb: nothing of it is unpacked
+        result.problems.append(too_large)
+        return
     fast = FastBook.open(path)
     if fast is None:
         read_xlsx_with_openpyxl(path, name, result)
@@ -49,6 +55,9 @@ def read_xlsx(path: Path, name: str, result: ReadResult) -> None:
 
 
 def read_xlsx_with_openpyxl(path: Path, name: str, result: ReadResult) -> None:
+    if (too_large := unpacked_problem(path, name)) is not None:
+        result.problems.append(too_large)
+        return
     stream = path.open("rb")  # a file, not its name: openpyxl refuses a name ending in .xls
     try:
         book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
@@ -101,6 +110,13 @@ def _xlsx_rows(name: str, sheet: Any, width: int, result: ReadResult) -> Iterato
 
 
 def _cell_error(exc: Exception) -> str:
-    literal = re.search(r"'([^']*)'$", str(exc))
-    what = f"'{literal[1]}'" if literal else str(exc)
-    return f"数値のセルの値 {what} を読めません (有限の数値にしてください: nan や inf は使えません)"
+    """What openpyxl's failure on a sheet says to the clerk: a number cell it cannot read (NaN,
+    INF), XML it refuses (entities that expand a billion times: expat's limit), no memory left."""
+    if isinstance(exc, ParseError):
+        return f"シートの XML を読めません ({exc})。Excel で開いて、保存し直してください"
+    if isinstance(exc, MemoryError):
+        return "シートが大きすぎて、メモリが足りません。行を年度や所属ごとに分けて、複数のファイルにしてください"
+    literal = re.search(r"'([^']+)'$", str(exc))
+    if literal is None:
+        return f"セルを読めません ({exc or type(exc).__name__})"
+    return f"数値のセルの値 '{literal[1]}' を読めません (有限の数値にしてください: nan や inf は使えません)"
