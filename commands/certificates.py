@@ -106,10 +106,13 @@ def certificate_cmd(ctx: click.Context, policy: str, fiscal_year: int, staff_id:
               help="自治体が公開鍵（書き出す 発行者公開鍵.jwk.json）を公開する URL。JWT のヘッダーの kid。--key のとき必須")
 @click.option("--issuer-id", metavar="URI", default=None,
               help="発行者の id（自治体の URL や DID）。--key のとき必須。既定: urn:nintei:issuer:<方針>")
+@click.option("--status-url", metavar="URL", default=None,
+              help="自治体が失効リスト（書き出す 失効リスト.json）を公開する URL。各バッジにその中の位置が入り、"
+                   "取り消された認定（revoke・上書き・再審査）のバッジは失効と示されます")
 @db_option
 @click.pass_context
 def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path, key_path: Path | None,
-               key_id: str | None, issuer_id: str | None) -> None:
+               key_id: str | None, issuer_id: str | None, status_url: str | None) -> None:
     """オープンバッジ（Open Badges 3.0）: その年度の審査で認定された区分ごとに1つの
     OpenBadgeCredential（JSON-LD）を書きます。受け取る職員は職員番号の salt 付きハッシュで
     示し、職員番号そのものはファイルのどこにも書きません。年度ごとの認定には有効期限（年度末
@@ -119,14 +122,18 @@ def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path,
     \b
     ファイル（--out のフォルダに）: バッジ_<職員番号>_<認定区分>.json
     --key のとき、さらに: バッジ_<職員番号>_<認定区分>.jwt（署名付き）、発行者公開鍵.jwk.json
+    --status-url のとき、さらに: 失効リスト.json（--key のとき 失効リスト.jwt も）。
+    認定を取り消したら同じコマンドをもう一度実行し、新しい 失効リスト を公開し直します。
 
     \b
     例:
       nintei badges --policy moka --fiscal-year 令和7年度 --out バッジ/
       nintei badges -p moka -y R7 --out バッジ/ --key 真岡市鍵.pem --issuer-id https://www.city.moka.lg.jp/
         --key-id https://www.city.moka.lg.jp/nintei/発行者公開鍵.jwk.json
+        --status-url https://www.city.moka.lg.jp/nintei/失効リスト.json
     """
-    from engine.badges import PUBLIC_KEY_FILE, write_badges
+    from engine import badge_status
+    from engine.badges import PUBLIC_KEY_FILE, issuer_profile, write_badges
     from engine.grants import granted
 
     check_out_dir(ctx, out_dir)
@@ -135,12 +142,20 @@ def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path,
     key = _signing_key(ctx, key_path, key_id, issuer_id) if key_path is not None else None
     db = open_db(ctx)
     review = granted(db, policy, fiscal_year)
-    written = write_badges(review, out_dir, key, issuer_id)
+    status = None
+    if status_url is not None:
+        badge_status.check_url(status_url)
+        issuer = issuer_profile(review, issuer_id).model_dump(exclude_none=True)
+        status = badge_status.prepare(db, status_url, review, issuer)
+    written = write_badges(review, out_dir, key, issuer_id, status)
     if not review.grants:
         say(f"この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。バッジは作りません。", err=True)
     else:
         signed = f"（署名付き VC-JWT {len(review.grants)} 件と公開鍵 {PUBLIC_KEY_FILE} も）" if key is not None else ""
         _tell(written.files, f"オープンバッジ {len(review.grants)} 件{signed}を {out_dir} に書き出しました。")
+    if written.status_list is not None:
+        say(f"失効リスト {written.status_list.name}（失効 {status.revoked:,} 件）を書きました。{status_url} に公開してください。",
+            err=True)
     if written.removed:
         _tell(written.removed, f"前回の実行で書き、今回は書かないファイル {len(written.removed)} 件を消しました。")
 

@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from facts.dates import wareki_year
 
-from . import manifest
+from . import badge_status, manifest
 from .certificate import certificate_number, file_stems, valid_until, write_text
 from .grants import JST, Grant, GrantedReview
 from .page import wareki_date
@@ -100,6 +100,16 @@ class Evidence(_Model):
     narrative: str
 
 
+class StatusEntry(_Model):
+    """Where a verifier asks whether the badge was revoked (engine/badge_status.py)."""
+
+    id: str
+    type: str = "BitstringStatusListEntry"
+    statusPurpose: str = "revocation"
+    statusListIndex: str
+    statusListCredential: str
+
+
 class OpenBadgeCredential(_Model):
     context: list[str] = Field([VC_CONTEXT, OB_CONTEXT], alias="@context")
     id: str
@@ -111,6 +121,7 @@ class OpenBadgeCredential(_Model):
     validUntil: str | None = None
     credentialSubject: AchievementSubject
     evidence: list[Evidence]
+    credentialStatus: StatusEntry | None = None
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False, indent=2) + "\n"
@@ -130,8 +141,9 @@ def issuer_profile(review: GrantedReview, issuer_id: str | None = None) -> Profi
 
 
 def credential(review: GrantedReview, grant: Grant, salt: str | None = None,
-               issuer_id: str | None = None) -> OpenBadgeCredential:
-    """The credential of one grant; ``salt`` random (32 hex digits) unless given (tests)."""
+               issuer_id: str | None = None, status: StatusEntry | None = None) -> OpenBadgeCredential:
+    """The credential of one grant; ``salt`` random (32 hex digits) unless given (tests);
+    ``status``: its position in the municipality's status list (``--status-url``)."""
     d, policy = grant.decision, review.policy
     salt = secrets.token_hex(16) if salt is None else salt
     issuer = issuer_profile(review, issuer_id)
@@ -157,6 +169,7 @@ def credential(review: GrantedReview, grant: Grant, salt: str | None = None,
         validUntil=datetime.combine(until, time(23, 59, 59), JST).isoformat() if until else None,
         credentialSubject=subject,
         evidence=[evidence(review, grant)],
+        credentialStatus=status,
     )
 
 
@@ -184,8 +197,9 @@ def evidence(review: GrantedReview, grant: Grant) -> Evidence:
 
 
 PUBLIC_KEY_FILE = "発行者公開鍵.jwk.json"
+STATUS_FILE = "失効リスト"  # .json, and .jwt when signed (engine/badge_status.py)
 # every name badges writes: what a later run into the same folder may remove (engine/manifest.py)
-OURS = re.compile(r"バッジ_.+\.(json|jwt)|発行者公開鍵\.jwk\.json")
+OURS = re.compile(r"バッジ_.+\.(json|jwt)|発行者公開鍵\.jwk\.json|失効リスト\.(json|jwt)")
 MANIFEST = ".nintei-badges.json"
 
 
@@ -193,40 +207,50 @@ MANIFEST = ".nintei-badges.json"
 class Written:
     files: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # an earlier run's files this run did not write again
+    status_list: Path | None = None
 
 
 def write_badges(review: GrantedReview, out_dir: Path, key: "SigningKey | None" = None,
-                 issuer_id: str | None = None) -> Written:
+                 issuer_id: str | None = None, status: "badge_status.StatusList | None" = None) -> Written:
     """One credential file per grant into ``out_dir``; with ``key``, beside each its signed form
-    (``.jwt``, engine/badge_signing.py) and the public key. As for certificates, the folder then
-    holds this run's badges only: files of the same names are replaced, and those an earlier run
-    wrote there that this one does not write again (a revoked grant's, the ``.jwt`` of a signed run)
-    are removed; a folder holding a file of nintei's name that nintei cannot show it wrote is
-    refused before anything is written (engine/manifest.py)."""
+    (``.jwt``, engine/badge_signing.py) and the public key; with ``status``, each badge names its
+    position in the status list, written beside them (even when this review grants nothing: an
+    earlier badge of it may have been revoked). As for certificates, the folder then holds this
+    run's files only: files of the same names are replaced, and those an earlier run wrote there
+    that this one does not write again (a revoked grant's, the ``.jwt`` of a signed run) are
+    removed; a folder holding a file of nintei's name that nintei cannot show it wrote is refused
+    before anything is written (engine/manifest.py)."""
     written = Written()
-    if not review.grants:
+    if not review.grants and status is None:
         if (out_dir / MANIFEST).exists():
             written.removed = manifest.finish(manifest.claim(out_dir, MANIFEST, OURS), [])
         return written
     review.certificate  # a rule file without a certificate section: say so before writing
     stems = file_stems(review.grants, "バッジ")
     record = manifest.claim(out_dir, MANIFEST, OURS)
-    manifest.begin(record, [f"{stem}.{ext}" for stem in stems for ext in ("json", "jwt")] + [PUBLIC_KEY_FILE])
-    for stem, grant in zip(stems, review.grants):
-        cred = credential(review, grant, issuer_id=issuer_id)
-        path = out_dir / f"{stem}.json"
-        write_text(path, cred.to_json())
-        written.files.append(path)
-        if key is not None:
-            from .badge_signing import vc_jwt
+    manifest.begin(record, [f"{stem}.{ext}" for stem in stems for ext in ("json", "jwt")]
+                   + [PUBLIC_KEY_FILE, f"{STATUS_FILE}.json", f"{STATUS_FILE}.jwt"])
+    from .badge_signing import vc_jwt
 
-            signed = out_dir / f"{stem}.jwt"
-            write_text(signed, vc_jwt(as_dict(cred), key) + "\n")
-            written.files.append(signed)
+    def put(path: Path, text: str) -> None:
+        write_text(path, text)
+        written.files.append(path)
+
+    for stem, grant in zip(stems, review.grants):
+        d = grant.decision
+        entry = StatusEntry(**badge_status.entry(status.url, status.positions[(d.staff_id, d.certification)])) \
+            if status is not None else None
+        cred = credential(review, grant, issuer_id=issuer_id, status=entry)
+        put(out_dir / f"{stem}.json", cred.to_json())
+        if key is not None:
+            put(out_dir / f"{stem}.jwt", vc_jwt(as_dict(cred), key) + "\n")
+    if status is not None:
+        written.status_list = out_dir / f"{STATUS_FILE}.json"
+        put(written.status_list, json.dumps(status.credential, ensure_ascii=False, indent=2) + "\n")
+        if key is not None:
+            put(out_dir / f"{STATUS_FILE}.jwt", vc_jwt(status.credential, key) + "\n")
     if key is not None:
-        public = out_dir / PUBLIC_KEY_FILE
-        write_text(public, json.dumps(key.public_jwk, indent=2) + "\n")
-        written.files.append(public)
+        put(out_dir / PUBLIC_KEY_FILE, json.dumps(key.public_jwk, indent=2) + "\n")
     written.removed = manifest.finish(record, written.files)
     return written
 

@@ -108,6 +108,24 @@ class Revocation(SQLModel, table=True):
     at: datetime = Field(default_factory=_now)
 
 
+class BadgeStatusEntry(SQLModel, table=True):
+    """A badge's position in a status list (engine/badge_status.py): kept, so that badges written
+    again keep theirs."""
+
+    __tablename__ = "badge_status_entry"
+    __table_args__ = (UniqueConstraint("list_url", "idx", name="uq_badge_status_position"),
+                      UniqueConstraint("list_url", "policy", "fiscal_year", "staff_id", "certification",
+                                       name="uq_badge_status_grant"))
+    id: int | None = Field(default=None, primary_key=True)
+    list_url: str = Field(sa_column=Column(Text, nullable=False))
+    idx: int
+    policy: str
+    fiscal_year: int
+    staff_id: str
+    certification: str
+    at: datetime = Field(default_factory=_now)
+
+
 def upgrade(conn: Connection) -> None:
     """Bring an existing database up to this schema (``facts.db.init_db``, in its transaction).
 
