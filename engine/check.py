@@ -62,7 +62,8 @@ def pytest_bdd_after_scenario(request, feature, scenario):
         except Exception:  # a scenario that never reached the steps
             state = {}
         with open(_JUDGED, "a", encoding="utf-8") as f:
-            decisions = [] if failure else _ASSERTED.get(_key(scenario), {}).values()
+            asserted = _ASSERTED.pop(_key(scenario), {})
+            decisions = [] if failure else asserted.values()
             f.write(json.dumps({"file": feature.filename, "line": scenario.line_number, "policy": state.get("policy"),
                                 "decisions": [{"policy": d.policy, "fiscal_year": d.fiscal_year, "staff_id": d.staff_id,
                                                "certification": d.certification, "outcome": d.outcome,
