@@ -22,7 +22,9 @@ _PLUGIN = '''
 import json, os
 
 _OUT = os.environ["NINTEI_CHECK_OUT"]
+_JUDGED = os.environ.get("NINTEI_CHECK_JUDGED")  # --coverage: the decisions each example asserted
 _FAILED = {}
+_ASSERTED = {}
 
 
 def _key(scenario):
@@ -44,8 +46,29 @@ def pytest_bdd_step_func_lookup_error(request, feature, scenario, step, exceptio
                                         "step_line": step.line_number, "error": "この文に合う手順（step）がありません"})
 
 
+def pytest_bdd_after_step(request, feature, scenario, step, step_func, step_func_args):
+    # a decision an outcome step ("ならば 職員 … の … は … である") asserted and found as written
+    state = step_func_args.get("bdd_state")
+    if _JUDGED and isinstance(state, dict) and state.get("decision") is not None:
+        d = state["decision"]
+        _ASSERTED.setdefault(_key(scenario), {})[(d.staff_id, d.certification)] = d
+
+
 def pytest_bdd_after_scenario(request, feature, scenario):
     failure = _FAILED.get(_key(scenario))
+    if _JUDGED:
+        try:
+            state = request.getfixturevalue("bdd_state")
+        except Exception:  # a scenario that never reached the steps
+            state = {}
+        with open(_JUDGED, "a", encoding="utf-8") as f:
+            asserted = _ASSERTED.pop(_key(scenario), {})
+            decisions = [] if failure else asserted.values()
+            f.write(json.dumps({"file": feature.filename, "line": scenario.line_number, "policy": state.get("policy"),
+                                "decisions": [{"policy": d.policy, "fiscal_year": d.fiscal_year, "staff_id": d.staff_id,
+                                               "certification": d.certification, "outcome": d.outcome,
+                                               "explanation": d.explanation.model_dump(mode="json")}
+                                              for d in decisions]}, ensure_ascii=False) + "\\n")
     _write({"file": feature.filename, "feature": feature.name,
             "rule": scenario.rule.name if scenario.rule else None,
             "scenario": scenario.name, "line": scenario.line_number, "ok": failure is None, **(failure or {})})
@@ -78,6 +101,9 @@ class Example:
 class CheckResult:
     examples: list[Example] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # files that could not be run (parse errors...)
+    # with ``judged=True`` (check --coverage): per example run, its file, line, policy and the
+    # decisions its outcome steps asserted (none for a failing example), explanation trees as JSON
+    judged: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -91,8 +117,9 @@ def feature_files(paths: list[str]) -> list[Path]:
     return [p.resolve() for p in out]
 
 
-def check(paths: list[str]) -> CheckResult:
-    """Run the examples of the feature files under ``paths``; the result of every example."""
+def check(paths: list[str], judged: bool = False) -> CheckResult:
+    """Run the examples of the feature files under ``paths``; the result of every example and,
+    with ``judged``, the decisions the passing examples asserted (engine/coverage/)."""
     files = feature_files(paths)
     result = CheckResult()
     if not files:
@@ -100,11 +127,14 @@ def check(paths: list[str]) -> CheckResult:
         return result
     with tempfile.TemporaryDirectory(prefix="nintei-check-") as tmp:
         tmp_path = Path(tmp)
-        out = tmp_path / "results.jsonl"
+        out, decided = tmp_path / "results.jsonl", tmp_path / "judged.jsonl"
         (tmp_path / "conftest.py").write_text(_PLUGIN, encoding="utf-8")
         (tmp_path / "test_check.py").write_text(_MODULE.format(paths=[str(f) for f in files]), encoding="utf-8")
         env = dict(os.environ, NINTEI_CHECK_OUT=str(out),
                    PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+        env.pop("NINTEI_CHECK_JUDGED", None)
+        if judged:
+            env["NINTEI_CHECK_JUDGED"] = str(decided)
         run = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", tmp, "-o",
              "disable_test_id_escaping_and_forfeit_all_rights_to_community_support=true",
@@ -113,6 +143,8 @@ def check(paths: list[str]) -> CheckResult:
         if out.exists():
             for line in out.read_text(encoding="utf-8").splitlines():
                 result.examples.append(Example(**json.loads(line)))
+        if judged and decided.exists():
+            result.judged = [json.loads(line) for line in decided.read_text(encoding="utf-8").splitlines()]
         if run.returncode not in (0, 1) or (run.returncode == 1 and all(e.ok for e in result.examples)):
             tail = "\n".join((run.stdout + run.stderr).strip().splitlines()[-15:])
             result.problems.append(f"仕様書を実行できませんでした:\n{tail}")
