@@ -55,7 +55,7 @@ def pytest_bdd_after_step(request, feature, scenario, step, step_func, step_func
 
 
 def pytest_bdd_after_scenario(request, feature, scenario):
-    failure = _FAILED.get(_key(scenario))
+    failure = _FAILED.pop(_key(scenario), None)  # an outline's rows share a line: each row its own
     if _JUDGED:
         try:
             state = request.getfixturevalue("bdd_state")
@@ -197,5 +197,8 @@ def _display(file: str) -> str:
 def run_check(paths: list[str], lang: str = "ja") -> int:
     """Print the report; the exit status: 0 when every example passes, 1 otherwise."""
     result = check(paths)
-    sys.stdout.write(report(result, lang))
+    from facts.shown import one_line
+
+    # names and messages from the feature files, shown as text: a control character written out
+    sys.stdout.write("".join(one_line(line) + "\n" for line in report(result, lang).splitlines()))
     return 0 if result.ok else 1

@@ -78,3 +78,54 @@ def test_check_in_english_and_without_feature_files(tmp_path):
     empty.mkdir()
     r = CliRunner().invoke(main, ["check", str(empty)])
     assert r.exit_code == 1 and "仕様書（.feature）がありません" in r.output
+
+
+OUTLINE = """# language: ja
+機能: 真岡市 DX人材認定（アウトライン）
+
+  背景:
+    前提 方針 "moka"
+
+  ルール: dx_advisor 「プロジェクトにメンバーとして参加し、報告会において一定以上の評価を得る。」
+
+    シナリオアウトライン: 報告会評価 <点> のメンバー
+      前提 職員名簿:
+        | 職員番号 | 年度 | 氏名      | 所属   | 職級 |
+        | 20001    | 2025 | 真岡 一郎 | 総務課 | 主事 |
+      かつ プロジェクト参加:
+        | 職員番号 | 年度 | プロジェクト番号 | プロジェクト名 | 役割     |
+        | 20001    | 2025 | P25-01           | 受付の見直し   | メンバー |
+      かつ 評価:
+        | 年度 | プロジェクト番号 | 評価区分 | 観点           | 評価者 | 評価者区分 | 被評価者 | 評価点 |
+        | 2025 | P25-01           | 報告会   | 政策的観点     | EXE01  | 幹部職員   |          | <点>   |
+        | 2025 | P25-01           | 報告会   | リーダーシップ | ST01   | 職員       |          | <点>   |
+        | 2025 | P25-01           | 報告会   | 技術的観点     | EXT01  | 専門家     |          | <点>   |
+      もし 令和7年度の審査を行う
+      ならば 職員 "20001" の "dx_advisor" は "<結果>" である
+
+      例:
+        | 点  | 結果   |
+        | 3.4 | 非認定 |
+        | 3.6 | 非認定 |
+        | 3.7 | 認定   |
+"""
+
+
+def test_each_row_of_a_scenario_outline_passes_or_fails_on_its_own(tmp_path):
+    """The rows of an outline share the outline's line: a wrong row must not fail the rows after it."""
+    feature = tmp_path / "outline.feature"
+    feature.write_text(OUTLINE, encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(feature)])
+    assert r.exit_code == 1, r.output
+    assert "合計: 3 例中 2 例が合格（不合格あり）" in r.output, r.output
+    assert "報告会評価 3.6 のメンバー" in r.output and "報告会評価 3.7 のメンバー" not in r.output
+
+
+def test_a_control_character_in_a_scenario_name_is_written_out_not_sent_to_the_terminal(tmp_path):
+    feature = tmp_path / "escape.feature"
+    feature.write_text(OUTLINE.replace("シナリオアウトライン: 報告会評価 <点> のメンバー",
+                                       "シナリオアウトライン: 報告会評価 <点> の\x1b[2Jメンバー\x07"), encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(feature)], color=True)
+    assert r.exit_code == 1, r.output
+    assert "報告会評価 3.6 の\\x1b[2Jメンバー\\x07" in r.output, r.output
+    assert "\x1b" not in r.output and "\x07" not in r.output
