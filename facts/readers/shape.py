@@ -212,6 +212,10 @@ def _column_problem(where: Source, header: str, name: str | None, table: RawTabl
         message = (f"不明な列です（もしかして '{close[0]}'？ {close[0]} は {lookup[close[0]]} の別名です。"
                    f"綴りを直してください）" if close else
                    f"不明な列です ({table.record_type} で使える列: {fields} または別名)")
+        message_en = (f"unknown column (did you mean '{close[0]}'? '{close[0]}' is a name of {lookup[close[0]]}: "
+                      "correct the spelling)" if close else
+                      f"unknown column (the columns of {table.record_type}: {fields}, or their other names)")
     else:
         message = f"列 '{table.headers[name]}' と同じ項目 ({name}) です"
-    return Problem(str(where), message, column=header)
+        message_en = f"the same field ({name}) as column '{table.headers[name]}'"
+    return Problem(str(where), message, column=header, message_en=message_en)
