@@ -57,8 +57,8 @@ class FiscalYear(click.ParamType):
 
         try:
             return parse_fiscal_year(value)
-        except ValueError as err:  # facts.dates words its messages for users, in Japanese
-            self.fail(str(err), param, ctx)
+        except ValueError as err:  # facts.dates words its messages for users, in Japanese and English
+            self.fail(worded(err, ctx), param, ctx)
 
 
 FISCAL_YEAR = FiscalYear()
@@ -79,7 +79,7 @@ def lang_option(default: str = "ja", what: str = "説明") -> Callable[..., Any]
     variable NINTEI_LANG (``--lang`` given wins); recorded in ``ctx.obj`` so that the command's
     error messages (NinteiGroup, open_db) are in that language too."""
     return click.option("--lang", type=click.Choice(["ja", "en"]), default=default, envvar="NINTEI_LANG",
-                        show_default=True, show_envvar=True, callback=_set_lang,
+                        show_default=True, show_envvar=True, callback=_set_lang, is_eager=True,
                         help=f"{what}の言語（ja: 日本語, en: English。環境変数 NINTEI_LANG）")
 
 
@@ -88,9 +88,17 @@ def in_lang(lang: str, ja: str, en: str) -> str:
     return en if lang == "en" else ja
 
 
-def lang_of(ctx: click.Context) -> str:
-    settings = ctx.find_object(Settings)
+def lang_of(ctx: click.Context | None) -> str:
+    """The command's language (``--lang`` is eager: known before the other options are converted)."""
+    settings = ctx.find_object(Settings) if ctx is not None else None
     return settings.lang if settings is not None else "ja"
+
+
+def worded(err: BaseException, ctx: click.Context | None) -> str:
+    """A parser's message (facts.errors.Worded) in the command's language."""
+    from facts.errors import english
+
+    return (english(err) if lang_of(ctx) == "en" else None) or str(err)
 
 
 def open_db(ctx: click.Context, must_exist: bool = True):
@@ -186,9 +194,11 @@ def check_out(ctx: click.Context, out: Path | None) -> None:
         return
     folder = out.expanduser().parent
     if not folder.is_dir():
-        raise click.UsageError(f"--out {out}: フォルダ {folder} がありません", ctx)
+        raise click.UsageError(in_lang(lang_of(ctx), f"--out {out}: フォルダ {folder} がありません",
+                                       f"--out {out}: there is no folder {folder}"), ctx)
     if out.is_dir():
-        raise click.UsageError(f"--out {out}: フォルダです。ファイル名を指定してください", ctx)
+        raise click.UsageError(in_lang(lang_of(ctx), f"--out {out}: フォルダです。ファイル名を指定してください",
+                                       f"--out {out}: a folder; give a file name"), ctx)
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -205,7 +215,8 @@ def check_out(ctx: click.Context, out: Path | None) -> None:
         except OSError:
             same = False
         if same:
-            raise click.UsageError(f"--out {out}: データベースのファイルです。上書きしません", ctx)
+            raise click.UsageError(in_lang(lang_of(ctx), f"--out {out}: データベースのファイルです。上書きしません",
+                                           f"--out {out}: the database file; it is not overwritten"), ctx)
 
 
 def _first_line(err: BaseException) -> str:

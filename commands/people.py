@@ -5,7 +5,7 @@ from datetime import date
 
 import click
 
-from .common import FISCAL_YEAR, db_option, fiscal_year_option, lang_option, open_db, policy_option, say
+from .common import FISCAL_YEAR, db_option, fiscal_year_option, lang_option, open_db, policy_option, say, worded
 
 
 class DateType(click.ParamType):
@@ -24,7 +24,7 @@ class DateType(click.ParamType):
         try:
             return parse_date(value)
         except ValueError as err:
-            self.fail(str(err), param, ctx)
+            self.fail(worded(err, ctx), param, ctx)
 
 
 @click.command("override")

@@ -289,3 +289,34 @@ def test_import_usage_errors_and_conflicts_in_english(reviewed, tmp_path):
     assert "  project: new 0, unchanged 0, corrected 1" in corrected
     assert re.search(r"^corrected: プロジェクト\.csv:2: project/11005\|2024\|P24-02 \(role: 'member' → 'leader'; "
                      r"before: プロジェクト\.csv:\d+\)$", corrected, re.M), corrected
+
+
+def test_usage_errors_in_english_whatever_the_order_of_the_options(reviewed, tmp_path):
+    # --lang is read first (eager): the fiscal year and the date before it are judged in English
+    year = _cli(reviewed.url, "runs", "-y", "平成32年度", "--lang", "en")
+    assert year.exit_code == 2 and english_only(year.output, stored=("平成32年度",))
+    assert "'平成32年度' does not exist: the Heisei era ended on 2019-04-30 (did you mean R2, i.e. FY2020?)" in year.output
+    day = _cli(reviewed.url, "revoke", "11001", "-p", "moka", "-c", "dx_advisor", "--reason", "r",
+               "--date", "令和1年4月1日", "--lang", "en")
+    assert day.exit_code == 2 and english_only(day.output, stored=("令和1年4月1日",))
+    assert "is before the start of the Reiwa era (2019-05-01) (did you mean H31.4.1, i.e. 2019-04-01?)" in day.output
+    assert "平成31年4月1日 のことですか" in _cli(reviewed.url, "revoke", "11001", "-p", "moka", "-c", "dx_advisor",
+                                           "--reason", "r", "--date", "令和1年4月1日").output
+    out = _cli(reviewed.url, "review", "-p", "moka", "-y", "2025", "--out", str(tmp_path / "no" / "x.csv"),
+               env={"NINTEI_LANG": "en"})
+    assert out.exit_code == 2 and f"there is no folder {tmp_path / 'no'}" in out.output
+
+
+def test_files_import_cannot_place_said_in_english(tmp_path):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "謎.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (folder / "職員名簿.csv").write_text("職員番号,氏名,氏名,所属,職級,年度\n1,a,b,c,主事,2025\n", encoding="utf-8")
+    (folder / "メモ.pdf").write_bytes(b"%PDF")
+    said = _cli(f"sqlite:///{tmp_path / 'n.db'}", "import", str(folder), "--lang", "en")
+    assert said.exit_code == 1
+    english_only(said.output.split("(names: ")[0] + said.output.split("(names: ")[1].split(")", 1)[1],
+                 stored=("謎.csv", "職員名簿.csv", "メモ.pdf", "氏名"))
+    assert "謎.csv: which kind of record is this? Name the file or the sheet after the record type" in said.output
+    assert "職員名簿.csv:1: 氏名: column '氏名' is there 2 times (keep one heading of a name)" in said.output
+    assert "メモ.pdf: cannot read this kind of file" in said.output
