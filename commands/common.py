@@ -24,6 +24,7 @@ class Settings:
 
     db_url: str | None = None
     created_db: bool = False  # open_db made a new SQLite file (see discarded_if_it_fails)
+    lang: str = "ja"  # the command's --lang (or NINTEI_LANG): the language of its errors too
 
 
 def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -56,8 +57,8 @@ class FiscalYear(click.ParamType):
 
         try:
             return parse_fiscal_year(value)
-        except ValueError as err:  # facts.dates words its messages for users, in Japanese
-            self.fail(str(err), param, ctx)
+        except ValueError as err:  # facts.dates words its messages for users, in Japanese and English
+            self.fail(worded(err, ctx), param, ctx)
 
 
 FISCAL_YEAR = FiscalYear()
@@ -68,9 +69,36 @@ fiscal_year_option = click.option("--fiscal-year", "-y", "fiscal_year", required
                                   type=FISCAL_YEAR, help="年度: 2025, R7, 令和7, 令和7年度")
 
 
+def _set_lang(ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    ctx.ensure_object(Settings).lang = value
+    return value
+
+
 def lang_option(default: str = "ja", what: str = "説明") -> Callable[..., Any]:
-    return click.option("--lang", type=click.Choice(["ja", "en"]), default=default,
-                        show_default=True, help=f"{what}の言語（ja: 日本語, en: English）")
+    """``--lang ja|en``, defined once for every command that has it, also from the environment
+    variable NINTEI_LANG (``--lang`` given wins); recorded in ``ctx.obj`` so that the command's
+    error messages (NinteiGroup, open_db) are in that language too."""
+    return click.option("--lang", type=click.Choice(["ja", "en"]), default=default, envvar="NINTEI_LANG",
+                        show_default=True, show_envvar=True, callback=_set_lang, is_eager=True,
+                        help=f"{what}の言語（ja: 日本語, en: English。環境変数 NINTEI_LANG）")
+
+
+def in_lang(lang: str, ja: str, en: str) -> str:
+    """The text of a ja/en pair written side by side where it is said."""
+    return en if lang == "en" else ja
+
+
+def lang_of(ctx: click.Context | None) -> str:
+    """The command's language (``--lang`` is eager: known before the other options are converted)."""
+    settings = ctx.find_object(Settings) if ctx is not None else None
+    return settings.lang if settings is not None else "ja"
+
+
+def worded(err: BaseException, ctx: click.Context | None) -> str:
+    """A parser's message (facts.errors.Worded) in the command's language."""
+    from facts.errors import english
+
+    return (english(err) if lang_of(ctx) == "en" else None) or str(err)
 
 
 def open_db(ctx: click.Context, must_exist: bool = True):
@@ -86,21 +114,27 @@ def open_db(ctx: click.Context, must_exist: bool = True):
 
     given = ctx.find_object(Settings).db_url or os.environ.get("NINTEI_DB") or DEFAULT_URL
     hint = "（--db または環境変数 NINTEI_DB を確かめてください）"
+    hint_en = " (check --db or the environment variable NINTEI_DB)"
     try:
         engine = get_engine(given)
     except (ArgumentError, ImportError) as err:  # not a URL, an unknown dialect, a driver missing
-        raise NinteiError(f"データベースの URL {_hide_password(given)} を使えません: {_first_line(err)}{hint}")
+        raise NinteiError(f"データベースの URL {_hide_password(given)} を使えません: {_first_line(err)}{hint}",
+                          en=f"cannot use the database URL {_hide_password(given)}: {_first_line(err)}{hint_en}")
     shown = engine.url.render_as_string(hide_password=True)
     where = sqlite_file(engine)
     if where is not None:
         folder = where.parent
         if not folder.is_dir():
-            raise NinteiError(f"データベース {shown} を開けません: フォルダ {folder} がありません{hint}")
+            raise NinteiError(f"データベース {shown} を開けません: フォルダ {folder} がありません{hint}",
+                              en=f"cannot open the database {shown}: there is no folder {folder}{hint_en}")
         ctx.find_object(Settings).created_db = not where.exists()
         if must_exist and not where.exists():
             raise NinteiError(f"データベース {where.resolve()} がありません: まだ何も取り込んでいないか、取り込み・審査を"
                               f"したときと別のフォルダで実行しています。そのときと同じフォルダで実行するか、--db または"
-                              f"環境変数 NINTEI_DB でそのデータベースを指定してください。")
+                              f"環境変数 NINTEI_DB でそのデータベースを指定してください。",
+                              en=f"there is no database {where.resolve()}: nothing has been imported yet, or this is "
+                                 "another folder than the one the import and the review ran in. Run it in that folder, "
+                                 "or name the database with --db or the environment variable NINTEI_DB.")
     try:
         init_db(engine, waiting=lambda message: say(message, err=True))
     except (OperationalError, InterfaceError, DatabaseError) as err:
@@ -108,9 +142,12 @@ def open_db(ctx: click.Context, must_exist: bool = True):
             raise  # an integrity or programming error while creating tables: a bug, let it show
         if is_locked(err):
             raise NinteiError(f"データベース {shown} を別の処理が使い続けているため、待ちきれずにやめました（書き込みの"
-                              "順番待ち）。その処理が終わってから、もう一度実行してください。") from None
+                              "順番待ち）。その処理が終わってから、もう一度実行してください。",
+                              en=f"gave up waiting for the database {shown}, which another process kept busy (waiting "
+                                 "for its turn to write). Run this again when that process has finished.") from None
         reason = _first_line(err.orig) if isinstance(err, DBAPIError) and err.orig is not None else _first_line(err)
-        raise NinteiError(f"データベース {shown} を開けません: {reason}{hint}")
+        raise NinteiError(f"データベース {shown} を開けません: {reason}{hint}",
+                          en=f"cannot open the database {shown}: {reason}{hint_en}")
     return engine
 
 
@@ -157,9 +194,11 @@ def check_out(ctx: click.Context, out: Path | None) -> None:
         return
     folder = out.expanduser().parent
     if not folder.is_dir():
-        raise click.UsageError(f"--out {out}: フォルダ {folder} がありません", ctx)
+        raise click.UsageError(in_lang(lang_of(ctx), f"--out {out}: フォルダ {folder} がありません",
+                                       f"--out {out}: there is no folder {folder}"), ctx)
     if out.is_dir():
-        raise click.UsageError(f"--out {out}: フォルダです。ファイル名を指定してください", ctx)
+        raise click.UsageError(in_lang(lang_of(ctx), f"--out {out}: フォルダです。ファイル名を指定してください",
+                                       f"--out {out}: a folder; give a file name"), ctx)
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -176,7 +215,8 @@ def check_out(ctx: click.Context, out: Path | None) -> None:
         except OSError:
             same = False
         if same:
-            raise click.UsageError(f"--out {out}: データベースのファイルです。上書きしません", ctx)
+            raise click.UsageError(in_lang(lang_of(ctx), f"--out {out}: データベースのファイルです。上書きしません",
+                                           f"--out {out}: the database file; it is not overwritten"), ctx)
 
 
 def _first_line(err: BaseException) -> str:
@@ -215,11 +255,13 @@ class NinteiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except NinteiError as err:
-            say(*err.lines(), err=True)
+            say(*err.lines(lang_of(ctx)), err=True)
             ctx.exit(err.exit_code)
         except OperationalError as err:
             if not is_locked(err):
                 raise
-            say("データベースを別の処理が使い続けているため、待ちきれずにやめました（書き込みの順番待ち）。"
-                "その処理が終わってから、もう一度実行してください。", err=True)
+            say(in_lang(lang_of(ctx), "データベースを別の処理が使い続けているため、待ちきれずにやめました（書き込みの順番待ち）。"
+                        "その処理が終わってから、もう一度実行してください。",
+                        "Gave up waiting for the database, which another process kept busy (waiting for its turn to "
+                        "write). Run this again when that process has finished."), err=True)
             ctx.exit(1)

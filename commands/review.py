@@ -55,8 +55,8 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
     db = open_db(ctx, must_exist=not facts_paths)
     if facts_paths:
         with discarded_if_it_fails(ctx, db):
-            import_facts(db, facts_paths, to_stderr=True)
-    result = _run_with_progress(run_review, db, policy, fiscal_year, workers, _say_replaced)
+            import_facts(db, facts_paths, to_stderr=True, lang=lang)
+    result = _run_with_progress(run_review, db, policy, fiscal_year, workers, lambda d: _say_replaced(d, lang))
     # the decisions are rendered from the store one by one as they are written: only what each
     # output keeps (a row of text, the counts) stays in memory, whatever the size of the review
     seen: list[Any] = []
@@ -131,20 +131,26 @@ def _write_workbook(db, result, decisions, lang: str, out: Path | None) -> None:
         click.get_binary_stream("stdout").write(path.read_bytes())
 
 
-def _say_replaced(d) -> None:
-    """Before a re-review supersedes the year's current run: what it changes (engine/diff.py)."""
-    from engine.diff import CAUSE_JA
-    from engine.people import OUTCOME_JA
+REPLACED = {  # key: (Japanese, English)
+    "head": ("{year}年度の現行の審査 run {a} を、この審査 run {b} で置き換えます（run {a} は履歴に残ります）: {changed}。",
+             "Review run {b} replaces run {a}, the current review of FY{year} (run {a} stays in the history): {changed}."),
+    "changed": ("結果が変わる判定 {n:,} 件", "{n:,} decision(s) change outcome"),
+    "unchanged": ("結果が変わる判定はありません", "no decision changes outcome"),
+    "more": ("  ……ほか {n:,} 件（`nintei diff {a} {b}` で全件）", "  ... and {n:,} more (`nintei diff {a} {b}` lists them all)"),
+}
 
-    tell = lambda text: say(text, err=True)  # noqa: E731
-    changed = f"結果が変わる判定 {len(d.changes):,} 件" if d.changes else "結果が変わる判定はありません"
-    tell(f"{d.a.fiscal_year}年度の現行の審査 run {d.a.id} を、この審査 run {d.b.id} で置き換えます（run {d.a.id} は"
-         f"履歴に残ります）: {changed}。")
+
+def _say_replaced(d, lang: str = "ja") -> None:
+    """Before a re-review supersedes the year's current run: what it changes (engine/diff.py)."""
+    from .history import change_line
+
+    w = {key: pair[lang == "en"] for key, pair in REPLACED.items()}
+    changed = w["changed"].format(n=len(d.changes)) if d.changes else w["unchanged"]
+    say(w["head"].format(year=d.a.fiscal_year, a=d.a.id, b=d.b.id, changed=changed), err=True)
     for c in d.changes[:20]:
-        tell(f"  職員 {c.staff_id} の {c.label}: {OUTCOME_JA.get(c.before, c.before or 'なし')} → "
-             f"{OUTCOME_JA.get(c.after, c.after or 'なし')}（{CAUSE_JA[c.cause]}による）")
+        say(change_line(c, lang), err=True)
     if len(d.changes) > 20:
-        tell(f"  ……ほか {len(d.changes) - 20:,} 件（`nintei diff {d.a.id} {d.b.id}` で全件）")
+        say(w["more"].format(n=len(d.changes) - 20, a=d.a.id, b=d.b.id), err=True)
 
 
 def _run_with_progress(run_review: Callable[..., Any], db, policy: str, fiscal_year: int, workers: int | None,
@@ -220,7 +226,7 @@ def explain_cmd(ctx: click.Context, staff_id: str, policy: str, fiscal_year: int
     db = open_db(ctx)
     decisions = stored_decisions(db, policy, fiscal_year, staff_id=staff_id, certification=certification)
     run = current_run(db, policy, fiscal_year)  # the review that made these decisions
-    _warn_if_rules_changed(db, policy, fiscal_year, run)
+    _warn_if_rules_changed(db, policy, fiscal_year, run, lang)
     if fmt == "json":
         document = in_json(render.explain_json(decisions, policy, fiscal_year, rules_version=run.rules_version,
                                                run_id=run.id)) + "\n"
@@ -242,7 +248,7 @@ def _ledger_hash(db, run_id: int) -> str | None:
         return session.exec(select(LedgerEntry.hash).where(LedgerEntry.kind == "run", LedgerEntry.ref == run_id)).first()
 
 
-def _warn_if_rules_changed(db, policy: str, fiscal_year: int, run) -> None:
+def _warn_if_rules_changed(db, policy: str, fiscal_year: int, run, lang: str = "ja") -> None:
     """The rule file on disk is not the one the stored decisions were judged with: say so."""
     from engine.rulebook import load_rulebook
 
@@ -250,7 +256,11 @@ def _warn_if_rules_changed(db, policy: str, fiscal_year: int, run) -> None:
         now = load_rulebook().version(policy)
     except Exception:  # the policy's file is gone or broken: the stored rules are shown all the same
         now = None
-    if run is not None and now != run.rules_version:
+    if run is not None and now != run.rules_version and lang == "en":
+        say(f"Note: this decision (review run {run.id}) was judged with another version ({run.rules_version[:12]}) than "
+            f"today's rule file rules/{policy}.yaml; it is explained by that version's rules. To judge it by today's "
+            f"rules, run `nintei review --policy {policy} --fiscal-year {fiscal_year}`.", err=True)
+    elif run is not None and now != run.rules_version:
         say(f"注意: この判定（審査 run {run.id}）は、今のルールファイル rules/{policy}.yaml とは異なる版"
             f"（{run.rules_version[:12]}）で判定されました。説明はその版のルールによります。今のルールで判定する"
             f"には `nintei review --policy {policy} --fiscal-year {fiscal_year}` を実行してください。", err=True)

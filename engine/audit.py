@@ -24,19 +24,24 @@ from sqlmodel import Session, select
 from facts import ledger
 from facts.db import init_db
 from facts.ledger import GENESIS, LedgerEntry
-from facts.tables import FactCorrection, FactRow, ImportBatch
 
 from . import people, runs, stored
 from .review import judgement_hash
 from .tables import DecisionRow, JudgementRow, Override, ReviewRun, Revocation
 
 KIND_JA = {"run": "審査", "import": "取込", "override": "上書き", "revocation": "取消", "correction": "訂正"}
+KIND_EN = {"run": "review", "import": "import", "override": "override", "revocation": "revocation",
+           "correction": "correction"}
 
 
 @dataclass
 class Problem:
     seq: int | None  # the ledger entry concerned (None: a row no entry attests)
     message: str
+    message_en: str = ""  # the same in English (``audit verify --lang en``)
+
+    def text(self, lang: str = "ja") -> str:
+        return self.message_en if lang == "en" and self.message_en else self.message
 
 
 @dataclass
@@ -67,7 +72,9 @@ def verify(db, run_id: int | None = None) -> Verification:
             if e.kind == "run":
                 if e.ref in run_entries:
                     out.problems.append(Problem(e.seq, f"台帳 #{e.seq}: 審査 run {e.ref} の項目が二つあります"
-                                                       f"（#{run_entries[e.ref].seq} と #{e.seq}）"))
+                                                       f"（#{run_entries[e.ref].seq} と #{e.seq}）",
+                                                f"ledger #{e.seq}: review run {e.ref} has two entries "
+                                                f"(#{run_entries[e.ref].seq} and #{e.seq})"))
                 run_entries[e.ref] = e
         by_seq = {e.seq: e for e in entries}
         table_runs = {r.id: r for r in session.exec(select(ReviewRun)).all()}
@@ -79,7 +86,9 @@ def verify(db, run_id: int | None = None) -> Verification:
         _statuses(table_runs, entries, run_entries, out)
         _people(session, entries, out)
         if run_id is None:
-            _facts(session, entries, out)
+            from .audit_facts import check_facts
+
+            check_facts(session, entries, out)
     out.problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
     return out
 
@@ -90,19 +99,24 @@ def _chain(entries: list[LedgerEntry], out: Verification) -> None:
         out.entries += 1
         out.counts[e.kind] = out.counts.get(e.kind, 0) + 1
         what = f"台帳 #{e.seq}（{KIND_JA.get(e.kind, e.kind)} {e.ref}）"
+        what_en = f"ledger #{e.seq} ({KIND_EN.get(e.kind, e.kind)} {e.ref})"
         if e.prev != prev:
             out.problems.append(Problem(e.seq, f"{what}: 直前の項目とつながっていません"
-                                               "（この前の項目が削除・挿入・改変されています）"))
+                                               "（この前の項目が削除・挿入・改変されています）",
+                                        f"{what_en}: not linked to the entry before it (an entry before it has been "
+                                        "deleted, inserted or altered)"))
         if ledger.entry_hash(e.prev, e.kind, e.ref, e.body) != e.hash:
-            out.problems.append(Problem(e.seq, f"{what}: 内容がハッシュと一致しません（項目が改変されています）"))
+            out.problems.append(Problem(e.seq, f"{what}: 内容がハッシュと一致しません（項目が改変されています）",
+                                        f"{what_en}: its content does not match its hash (the entry has been altered)"))
         prev = e.hash
     out.head = prev
 
 
 def _run(session: Session, e: LedgerEntry, run: ReviewRun | None, by_seq: dict, out: Verification) -> None:
-    name = f"台帳 #{e.seq}（審査 run {e.ref}）"
+    name, name_en = f"台帳 #{e.seq}（審査 run {e.ref}）", f"ledger #{e.seq} (review run {e.ref})"
     if run is None:
-        out.problems.append(Problem(e.seq, f"{name}: 審査 run {e.ref} が review_run にありません（削除されています）"))
+        out.problems.append(Problem(e.seq, f"{name}: 審査 run {e.ref} が review_run にありません（削除されています）",
+                                    f"{name_en}: review run {e.ref} is not in review_run (it has been deleted)"))
         return
     out.runs_checked += 1
     recorded = orjson.loads(e.body)
@@ -112,19 +126,22 @@ def _run(session: Session, e: LedgerEntry, run: ReviewRun | None, by_seq: dict, 
         body["status"] = "complete"  # superseded later: the ledger's order says so (checked below)
     for key in sorted(set(body) | set(recorded)):
         if key != "decisions" and body.get(key) != recorded.get(key):
-            out.problems.append(Problem(e.seq, f"{name}: {key} が台帳の記録と異なります"
-                                               f"（台帳: {_short(recorded.get(key))}、現在: {_short(body.get(key))}）"))
+            was, now = _short(recorded.get(key)), _short(body.get(key))
+            out.problems.append(Problem(e.seq, f"{name}: {key} が台帳の記録と異なります（台帳: {was}、現在: {now}）",
+                                        f"{name_en}: {key} differs from the ledger's record (ledger: {was}, now: {now})"))
     facts = recorded.get("facts") or {}
     if facts.get("entry") is not None:
         seen = by_seq.get(facts["entry"])
         if seen is None or seen.hash != facts.get("hash"):
             out.problems.append(Problem(e.seq, f"{name}: 判定に使った事実の台帳項目 #{facts['entry']} が"
-                                               "記録と一致しません"))
+                                               "記録と一致しません",
+                                        f"{name_en}: the ledger entry #{facts['entry']} of the facts it judged does "
+                                        "not match the record"))
 
 
 def _judgements(session: Session, e: LedgerEntry, run: ReviewRun, recorded: dict, out: Verification) -> dict:
     """The run's judgement chain, row by row; and its decision rows against the judgements."""
-    name = f"台帳 #{e.seq}（審査 run {run.id}）"
+    name, name_en = f"台帳 #{e.seq}（審査 run {run.id}）", f"ledger #{e.seq} (review run {run.id})"
     prev = ledger.chain_start("run", run.id)
     count = 0
     outcomes: dict[str, dict] = {}
@@ -134,33 +151,43 @@ def _judgements(session: Session, e: LedgerEntry, run: ReviewRun, recorded: dict
     for jid, staff_id, data, row_prev, row_hash in rows:
         count += 1
         where = f"{name}: 職員 {staff_id} の判定（review_judgement id {jid}）"
+        where_en = f"{name_en}: staff {staff_id}'s judgement (review_judgement id {jid})"
         if row_prev != prev:
             out.problems.append(Problem(e.seq, f"{where}: 直前の判定とつながっていません"
-                                               "（この前の判定が削除または挿入されています）"))
+                                               "（この前の判定が削除または挿入されています）",
+                                        f"{where_en}: not linked to the judgement before it (a judgement before it "
+                                        "has been deleted or inserted)"))
         if row_prev is None or judgement_hash(row_prev, run.id, staff_id, data) != row_hash:
-            out.problems.append(Problem(e.seq, f"{where}: 内容がハッシュと一致しません（改変されています）"))
+            out.problems.append(Problem(e.seq, f"{where}: 内容がハッシュと一致しません（改変されています）",
+                                        f"{where_en}: its content does not match its hash (it has been altered)"))
         prev = row_hash or prev
         try:
             outcomes[staff_id] = stored.load(data).get("o", {})
         except (orjson.JSONDecodeError, ValueError, zlib.error):
-            out.problems.append(Problem(e.seq, f"{where}: JSON として読めません（改変されています）"))
+            out.problems.append(Problem(e.seq, f"{where}: JSON として読めません（改変されています）",
+                                        f"{where_en}: cannot be read as JSON (it has been altered)"))
     if not count and recorded.get("legacy"):  # decisions stored whole, before compact judgements
         from .adopt import legacy_digest
 
         if legacy_digest(session.connection(), run.id) != recorded["legacy"]:
             out.problems.append(Problem(e.seq, f"{name}: 判定（台帳導入前の形式）が台帳の記録と異なります"
-                                               "（改変・削除・挿入されています）"))
+                                               "（改変・削除・挿入されています）",
+                                        f"{name_en}: the decisions (stored in the form from before the ledger) differ "
+                                        "from the ledger's record (altered, deleted or inserted)"))
         return recorded
     if recorded and (recorded.get("count") != count or recorded.get("head") != prev):
         out.problems.append(Problem(e.seq, f"{name}: 判定の数または末尾が台帳の記録と異なります（台帳: "
-                                           f"{recorded.get('count')} 件、現在: {count} 件; 末尾の判定が削除・追加されています）"))
+                                           f"{recorded.get('count')} 件、現在: {count} 件; 末尾の判定が削除・追加されています）",
+                                    f"{name_en}: the number or the last of the judgements differs from the ledger's "
+                                    f"record (ledger: {recorded.get('count')}, now: {count}; judgements at the end "
+                                    "have been deleted or added)"))
     _decision_rows(session, e, run, outcomes, out)
     return {"count": recorded.get("count"), "head": recorded.get("head")} if recorded else {"count": count, "head": prev}
 
 
 def _decision_rows(session: Session, e: LedgerEntry, run: ReviewRun, outcomes: dict[str, dict],
                    out: Verification) -> None:
-    name = f"台帳 #{e.seq}（審査 run {run.id}）"
+    name, name_en = f"台帳 #{e.seq}（審査 run {run.id}）", f"ledger #{e.seq} (review run {run.id})"
     seen: set[tuple[str, str]] = set()
     rows = session.execute(sa_select(DecisionRow.id, DecisionRow.staff_id, DecisionRow.certification,
                                      DecisionRow.outcome, DecisionRow.policy, DecisionRow.fiscal_year,
@@ -168,18 +195,24 @@ def _decision_rows(session: Session, e: LedgerEntry, run: ReviewRun, outcomes: d
     for did, staff_id, cert, outcome, policy, year, legacy in rows:
         out.decisions_checked += 1
         where = f"{name}: 職員 {staff_id} の {cert} の判定（review_decision id {did}）"
+        where_en = f"{name_en}: staff {staff_id}'s {cert} decision (review_decision id {did})"
         judged = outcomes.get(staff_id, {}).get(cert)
         if judged is None or (staff_id, cert) in seen:
-            out.problems.append(Problem(e.seq, f"{where}: 判定の記録にない行です（挿入されています）"))
+            out.problems.append(Problem(e.seq, f"{where}: 判定の記録にない行です（挿入されています）",
+                                        f"{where_en}: a row the judgements do not hold (it has been inserted)"))
         elif outcome != judged or policy != run.policy or year != run.fiscal_year or legacy:
             out.problems.append(Problem(e.seq, f"{where}: 結果が判定の記録（{judged}）と異なります"
-                                               f"（{outcome} に改変されています）"))
+                                               f"（{outcome} に改変されています）",
+                                        f"{where_en}: the outcome differs from the judgement's record ({judged}) "
+                                        f"(altered to {outcome})"))
         seen.add((staff_id, cert))
     for staff_id, certs in outcomes.items():
         for cert in certs:
             if (staff_id, cert) not in seen:
                 out.problems.append(Problem(e.seq, f"{name}: 職員 {staff_id} の {cert} の判定の行がありません"
-                                                   "（削除されています）"))
+                                                   "（削除されています）",
+                                            f"{name_en}: the row of staff {staff_id}'s {cert} decision is missing "
+                                            "(it has been deleted)"))
 
 
 def _unattested(table_runs: dict[int, ReviewRun], run_entries: dict, run_id: int | None, out: Verification) -> None:
@@ -187,7 +220,9 @@ def _unattested(table_runs: dict[int, ReviewRun], run_entries: dict, run_id: int
         if rid in run_entries or (run_id is not None and rid != run_id) or run.status == "running":
             continue
         out.problems.append(Problem(None, f"審査 run {rid}（{run.policy} {run.fiscal_year}年度、{run.status}）: "
-                                          "台帳に記録がありません（挿入されたか、台帳より前の審査です）"))
+                                          "台帳に記録がありません（挿入されたか、台帳より前の審査です）",
+                                    f"review run {rid} ({run.policy} FY{run.fiscal_year}, {run.status}): not in the "
+                                    "ledger (inserted, or a review from before the ledger)"))
 
 
 def _statuses(table_runs: dict[int, ReviewRun], entries: list[LedgerEntry], run_entries: dict,
@@ -210,16 +245,19 @@ def _statuses(table_runs: dict[int, ReviewRun], entries: list[LedgerEntry], run_
         if (run.status, bool(run.current)) != expected:
             out.problems.append(Problem(e.seq, f"台帳 #{e.seq}（審査 run {rid}）: 状態が {run.status}"
                                                f"{'（現行）' if run.current else ''} ですが、台帳によれば {expected[0]}"
-                                               f"{'（現行）' if expected[1] else ''} です"))
+                                               f"{'（現行）' if expected[1] else ''} です",
+                                        f"ledger #{e.seq} (review run {rid}): its status is {run.status}"
+                                        f"{' (current)' if run.current else ''}, but by the ledger it is {expected[0]}"
+                                        f"{' (current)' if expected[1] else ''}"))
 
 
-PEOPLE = {"override": (Override, people.override_body, "上書き", "review_override"),
-          "revocation": (Revocation, people.revocation_body, "取消", "certification_revocation")}
+PEOPLE = {"override": (Override, people.override_body, "上書き", "override", "review_override"),
+          "revocation": (Revocation, people.revocation_body, "取消", "revocation", "certification_revocation")}
 
 
 def _people(session: Session, entries: list[LedgerEntry], out: Verification) -> None:
     """Each override and revocation against its entry: edited, deleted, or inserted without one."""
-    for kind, (table, body_of, ja, name) in PEOPLE.items():
+    for kind, (table, body_of, ja, en, name) in PEOPLE.items():
         rows = {r.id: r for r in session.exec(select(table)).all()}
         attested = set()
         for e in entries:
@@ -227,98 +265,25 @@ def _people(session: Session, entries: list[LedgerEntry], out: Verification) -> 
                 continue
             attested.add(e.ref)
             row = rows.get(e.ref)
-            what = f"台帳 #{e.seq}（{ja} {e.ref}）"
+            what, what_en = f"台帳 #{e.seq}（{ja} {e.ref}）", f"ledger #{e.seq} ({en} {e.ref})"
             if row is None:
-                out.problems.append(Problem(e.seq, f"{what}: {name} の行 id {e.ref} がありません（削除されています）"))
+                out.problems.append(Problem(e.seq, f"{what}: {name} の行 id {e.ref} がありません（削除されています）",
+                                            f"{what_en}: {name} row id {e.ref} is missing (it has been deleted)"))
                 continue
             recorded, now = orjson.loads(e.body), body_of(row)
             changed = [k for k in sorted(set(recorded) | set(now)) if recorded.get(k) != now.get(k)]
             if changed:
                 out.problems.append(Problem(e.seq, f"{what}: 職員 {row.staff_id} の{ja}の {', '.join(changed)} が"
-                                                   f"台帳の記録と異なります（{name} id {row.id} が改変されています）"))
+                                                   f"台帳の記録と異なります（{name} id {row.id} が改変されています）",
+                                            f"{what_en}: staff {row.staff_id}'s {en}: {', '.join(changed)} differs from "
+                                            f"the ledger's record ({name} id {row.id} has been altered)"))
         for rid in sorted(set(rows) - attested):
             out.problems.append(Problem(None, f"{ja} {rid}（{name}、職員 {rows[rid].staff_id}）: 台帳に記録が"
-                                              "ありません（挿入されています）"))
+                                              "ありません（挿入されています）",
+                                        f"{en} {rid} ({name}, staff {rows[rid].staff_id}): not in the ledger (it has "
+                                        "been inserted)"))
 
 
 def _short(value) -> str:
     text = value if isinstance(value, str) else orjson.dumps(value).decode()
     return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _facts(session: Session, entries: list[LedgerEntry], out: Verification) -> None:
-    """Every fact row in the chain of the import that stored it; every replacement a correction's."""
-    imports = {e.ref: e for e in entries if e.kind == "import"}
-    batches = {b.id: b for b in session.exec(select(ImportBatch)).all()}
-    chains: dict[int | None, tuple[int, str]] = {}
-    unattested: dict[int | None, list] = {}
-    replaced: dict[int, int] = {}
-    conn = session.connection()
-    rows = conn.execute(sa_select(FactRow.id, FactRow.import_id, FactRow.record_type, FactRow.staff_id,
-                                  FactRow.fiscal_year, FactRow.data, FactRow.source_file, FactRow.source_sheet,
-                                  FactRow.source_row, FactRow.hash, FactRow.replaced_by)
-                        .order_by(FactRow.import_id, FactRow.id))
-    for rid, batch, rtype, staff, year, data, file, sheet, row, stored, replaced_by in rows:
-        out.facts_checked += 1
-        if replaced_by is not None:
-            replaced[rid] = replaced_by
-        entry = imports.get(batch)
-        if entry is None:
-            unattested.setdefault(batch, []).append((rid, _where(file, sheet, row)))
-            continue
-        count, prev = chains.get(batch, (0, ledger.chain_start("import", batch)))
-        if ledger.fact_hash(prev, rtype, staff, year, data, file, sheet, row) != stored:
-            out.problems.append(Problem(entry.seq, f"台帳 #{entry.seq}（取込 {batch}）: 事実行 id {rid}"
-                                                   f"（{_where(file, sheet, row)}）が検証できません（改変されたか、"
-                                                   "取込の中でその前の行が削除されています）"))
-        chains[batch] = (count + 1, stored or prev)
-    for batch, e in imports.items():
-        recorded = orjson.loads(e.body)
-        count, head = chains.get(batch, (0, ledger.chain_start("import", batch)))
-        b = batches.get(batch)
-        if b is None:
-            out.problems.append(Problem(e.seq, f"台帳 #{e.seq}（取込 {batch}）: import_batch の行がありません（削除されています）"))
-            continue
-        now = ledger.import_body(b, count, head)
-        for key in sorted(set(now) | set(recorded)):
-            if now.get(key) != recorded.get(key):
-                what = ("事実行の数または末尾（台帳: {} 件、現在: {} 件; 末尾の行が削除・追加されています）"
-                        .format(recorded.get("rows"), count) if key in ("rows", "head") else key)
-                out.problems.append(Problem(e.seq, f"台帳 #{e.seq}（取込 {batch}）: {what} が台帳の記録と異なります"))
-                if key in ("rows", "head"):
-                    break
-    for batch, found in unattested.items():
-        rid, where = found[0]
-        out.problems.append(Problem(None, f"事実行 id {rid}（{where}）ほか {len(found) - 1:,} 件: 台帳にない取込"
-                                          f"（{batch}）の行です（挿入されています）" if len(found) > 1 else
-                                          f"事実行 id {rid}（{where}）: 台帳にない取込（{batch}）の行です（挿入されています）"))
-    _corrections(session, entries, replaced, out)
-
-
-def _corrections(session: Session, entries: list[LedgerEntry], replaced: dict[int, int], out: Verification) -> None:
-    expected: dict[int, int] = {}
-    by_import: dict[int, list] = {}
-    for c in session.exec(select(FactCorrection)).all():
-        by_import.setdefault(c.import_id, []).append(c)
-    attested: set[int] = set()
-    for e in entries:
-        if e.kind != "correction":
-            continue
-        attested.add(e.ref)
-        recorded = orjson.loads(e.body)
-        now = ledger.correction_body(e.ref, by_import.get(e.ref, []))
-        if now != recorded:
-            out.problems.append(Problem(e.seq, f"台帳 #{e.seq}（訂正、取込 {e.ref}）: 訂正の記録（fact_correction）が"
-                                               "台帳の記録と異なります（改変・削除されています）"))
-        for c in recorded.get("corrections", []):
-            expected[c["old_row"]] = c["new_row"]
-    for import_id in sorted(set(by_import) - attested):
-        out.problems.append(Problem(None, f"訂正（取込 {import_id}）: 台帳に記録がありません（挿入されています）"))
-    for old in sorted(set(expected) | set(replaced)):
-        if expected.get(old) != replaced.get(old):
-            out.problems.append(Problem(None, f"事実行 id {old}: 訂正の記録では {expected.get(old) or 'なし'} に"
-                                              f"置き換えられていますが、表では {replaced.get(old) or 'なし'} です（改変されています）"))
-
-
-def _where(file: str, sheet: str | None, row: int) -> str:
-    return f"{file}:{sheet}:{row}" if sheet else f"{file}:{row}"

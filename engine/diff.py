@@ -26,6 +26,8 @@ from .tables import JudgementRow, ReviewRun
 
 CAUSE_JA = {"rules": "ルールの変更", "facts": "事実の変更", "both": "ルールと事実の両方の変更",
             "grants": "既認定（前年度までの判定・上書き・取消）の変更"}
+CAUSE_EN = {"rules": "a rule change", "facts": "a fact change", "both": "a change of both the rules and the facts",
+            "grants": "a change of earlier grants (earlier years' decisions, overrides, revocations)"}
 
 
 @dataclass
@@ -35,8 +37,10 @@ class Change:
     label: str
     before: str | None
     after: str | None
-    cause: str  # key of CAUSE_JA
+    cause: str  # key of CAUSE_JA / CAUSE_EN
     conditions: list[tuple[str, bool]] = field(default_factory=list)  # (description, met in B)
+    label_en: str = ""  # the rule file's English label, where it gives one
+    conditions_en: list[tuple[str, bool]] = field(default_factory=list)  # the same, in the rule file's English
 
 
 @dataclass
@@ -52,7 +56,8 @@ class RunDiff:
 def _load_run(session: Session, run_id: int) -> ReviewRun:
     run = session.get(ReviewRun, run_id)
     if run is None:
-        raise ReviewError(f"審査 run {run_id} はありません（`nintei runs` で一覧を確かめてください）")
+        raise ReviewError(f"審査 run {run_id} はありません（`nintei runs` で一覧を確かめてください）",
+                          en=f"there is no review run {run_id} (`nintei runs` lists them)")
     return run
 
 
@@ -60,11 +65,14 @@ def diff_runs(db, run_a: int, run_b: int) -> RunDiff:
     with Session(db) as session:
         a, b = _load_run(session, run_a), _load_run(session, run_b)
     if a.policy != b.policy:
-        raise ReviewError(f"審査 run {run_a}（{a.policy}）と run {run_b}（{b.policy}）は方針が異なるため比べられません")
+        raise ReviewError(f"審査 run {run_a}（{a.policy}）と run {run_b}（{b.policy}）は方針が異なるため比べられません",
+                          en=f"review runs {run_a} ({a.policy}) and {run_b} ({b.policy}) are of different policies: "
+                             "they cannot be compared")
     docs_a, docs_b = _texts_of(db, a.id), _texts_of(db, b.id)
     policy_b = policy_from_content(b.policy, b.rules_content)
-    texts = _texts(policy_b) | _texts(policy_from_content(a.policy, a.rules_content))
-    labels = {c.id: c.label.ja for c in policy_b.certifications}
+    policy_a = policy_from_content(a.policy, a.rules_content)
+    texts, texts_en = _texts(policy_b) | _texts(policy_a), _texts(policy_b, "en") | _texts(policy_a, "en")
+    labels = {c.id: (c.label.ja, c.label.en or c.label.ja) for c in policy_b.certifications}
     out = RunDiff(a, b, staff_only_a=sorted(set(docs_a) - set(docs_b)), staff_only_b=sorted(set(docs_b) - set(docs_a)))
     pending: list[Change] = []
     for staff_id in [s for s in docs_b if s in docs_a]:
@@ -78,8 +86,9 @@ def diff_runs(db, run_a: int, run_b: int) -> RunDiff:
             out.same += 1
             continue
         for cert in changed:
-            change = Change(staff_id, cert, labels.get(cert, cert), oa.get(cert), ob.get(cert), "")
-            change.conditions = _conditions(da, db_, texts)
+            ja, en = labels.get(cert, (cert, cert))
+            change = Change(staff_id, cert, ja, oa.get(cert), ob.get(cert), "", label_en=en)
+            change.conditions, change.conditions_en = _conditions(da, db_, texts), _conditions(da, db_, texts_en)
             if a.rules_content == b.rules_content:
                 change.cause = "facts" if _inputs(da) != _inputs(db_) or a.fiscal_year != b.fiscal_year else "grants"
             elif _inputs(da) == _inputs(db_) and a.fiscal_year == b.fiscal_year:
@@ -110,12 +119,13 @@ def _grants(doc: dict) -> list:
     return sorted((g[0], g[1]) for g in doc.get("g", []))
 
 
-def _texts(policy) -> dict[str, str]:
+def _texts(policy, lang: str = "ja") -> dict[str, str]:
+    """Each condition's text in the rule file (``en``: its English, else the Japanese)."""
     out: dict[str, str] = {}
     roots = [c.condition for c in policy.certifications] + list(policy.conditions.values())
     for root in roots:
         for node in root.walk():
-            out.setdefault(node.id, node.text.ja)
+            out.setdefault(node.id, (node.text.en or node.text.ja) if lang == "en" else node.text.ja)
     return out
 
 

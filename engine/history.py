@@ -44,5 +44,6 @@ def history(db, staff_id: str, policy: str | None = None) -> list[Entry]:
     for d in legacy:  # runs stored before compact judgements
         out.setdefault(d.run_id, Entry(run_by_id[d.run_id], {})).outcomes[d.certification] = d.outcome
     if not out and known is None:
-        raise ReviewError(f"職員 {staff_id} の記録も判定もありません（職員番号を確かめてください）")
+        raise ReviewError(f"職員 {staff_id} の記録も判定もありません（職員番号を確かめてください）",
+                          en=f"there are no records and no decisions of staff {staff_id} (check the staff number)")
     return sorted(out.values(), key=lambda e: (e.run.policy, e.run.fiscal_year, e.run.id))

@@ -45,14 +45,16 @@ def _label(policy, cert_id: str) -> str:
     try:
         return policy.certification(cert_id).label.ja
     except KeyError:
-        known = "、".join(c.id for c in policy.certifications)
-        raise ReviewError(f"方針 {policy.id} に認定区分 {cert_id} はありません（あるもの: {known}）") from None
+        known = [c.id for c in policy.certifications]
+        raise ReviewError(f"方針 {policy.id} に認定区分 {cert_id} はありません（あるもの: {'、'.join(known)}）",
+                          en=f"policy {policy.id} has no certification {cert_id} (it has: {', '.join(known)})") from None
 
 
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ReviewError("--reason に理由を書いてください（台帳に残ります）")
+        raise ReviewError("--reason に理由を書いてください（台帳に残ります）",
+                          en="write the reason in --reason (it is kept in the ledger)")
     return reason
 
 
@@ -67,13 +69,17 @@ def override(db, staff_id: str, policy_id: str, fiscal_year: int, certification:
                                                    ReviewRun.current == True)).first()  # noqa: E712
         if run is None:
             raise ReviewError(f"方針 {policy_id} の {fiscal_year}年度の審査がありません: 上書きは審査の判定の横に"
-                              "記録します。先に審査を実行してください")
+                              "記録します。先に審査を実行してください",
+                              en=f"policy {policy_id} has no review of FY{fiscal_year}: an override is recorded "
+                                 "beside a review's decision. Run the review first")
         decision = session.exec(select(DecisionRow).where(
             DecisionRow.run_id == run.id, DecisionRow.staff_id == staff_id,
             DecisionRow.certification == certification)).first()
         if decision is None:
             raise ReviewError(f"職員 {staff_id} の {label} の判定は {fiscal_year}年度の審査（run {run.id}）に"
-                              "ありません（その年度の職員名簿にいるか確かめてください）")
+                              "ありません（その年度の職員名簿にいるか確かめてください）",
+                              en=f"the FY{fiscal_year} review (run {run.id}) has no {certification} decision for "
+                                 f"staff {staff_id} (check that they are on that year's staff roster)")
         row = Override(staff_id=staff_id, policy=policy_id, fiscal_year=fiscal_year, certification=certification,
                        outcome=outcome, reason=reason, by=by or ledger.login(), run_id=run.id,
                        engine_outcome=decision.outcome)
@@ -95,7 +101,10 @@ def revoke(db, staff_id: str, policy_id: str, certification: str, reason: str, b
         granted = grants_of(session, policy_id, staff_id, fiscal_year_of(on) + 1)
         if not any(g.certification == certification for g in granted):
             raise ReviewError(f"職員 {staff_id} は {wareki_year(fiscal_year_of(on))}までに {label} を認定されていない"
-                              "ため、取り消せません（審査の判定・上書き・取り込んだ認定履歴のどれにもありません）")
+                              "ため、取り消せません（審査の判定・上書き・取り込んだ認定履歴のどれにもありません）",
+                              en=f"staff {staff_id} was not granted {certification} by FY{fiscal_year_of(on)}, so it "
+                                 "cannot be revoked (no review's decision, override or imported certification "
+                                 "history holds it)")
         row = Revocation(staff_id=staff_id, policy=policy_id, certification=certification, reason=reason,
                          by=by or ledger.login(), date=on, fiscal_year=fiscal_year_of(on))
         session.add(row)

@@ -35,13 +35,21 @@ class Difference:
     stored: str | None  # outcome (None: not in the stored run)
     replayed: str | None
 
-    def line(self) -> str:
+    def line(self, lang: str = "ja") -> str:
+        en = lang == "en"
         if self.certification is None:
             if self.stored is None:
-                return f"職員 {self.staff_id}: 記録にない職員が再判定されました"
+                return (f"staff {self.staff_id}: judged again, but not in the record" if en else
+                        f"職員 {self.staff_id}: 記録にない職員が再判定されました")
             if self.replayed is None:
-                return f"職員 {self.staff_id}: 記録にある判定が再判定されませんでした（名簿にいません）"
-            return f"職員 {self.staff_id}: 結果は同じですが、判定の根拠（証拠・数値・満たした条件）が記録と異なります"
+                return (f"staff {self.staff_id}: a recorded judgement was not judged again (not on the roster)" if en
+                        else f"職員 {self.staff_id}: 記録にある判定が再判定されませんでした（名簿にいません）")
+            return (f"staff {self.staff_id}: the same outcomes, but the grounds (evidence, figures, conditions met) "
+                    "differ from the record" if en else
+                    f"職員 {self.staff_id}: 結果は同じですが、判定の根拠（証拠・数値・満たした条件）が記録と異なります")
+        if en:
+            return (f"staff {self.staff_id}, {self.certification}: recorded {self.stored or 'none'} -> "
+                    f"judged again {self.replayed or 'none'}")
         return (f"職員 {self.staff_id} の {self.certification}: 記録 {self.stored or 'なし'} → "
                 f"再判定 {self.replayed or 'なし'}")
 
@@ -65,10 +73,13 @@ def replay(db, run_id: int, workers: int | None = None, chunk_size: int = 500) -
     with Session(db) as session:
         run = session.get(ReviewRun, run_id)
     if run is None:
-        raise ReviewError(f"審査 run {run_id} はありません（`nintei runs` で一覧を確かめてください）")
+        raise ReviewError(f"審査 run {run_id} はありません（`nintei runs` で一覧を確かめてください）",
+                          en=f"there is no review run {run_id} (`nintei runs` lists them)")
     if run.status not in ("complete", "superseded"):
         raise ReviewError(f"審査 run {run_id} は{'実行中' if run.status == 'running' else '失敗した審査'}"
-                          "です: 完了した審査だけを再判定できます")
+                          "です: 完了した審査だけを再判定できます",
+                          en=f"review run {run_id} {'is running' if run.status == 'running' else 'failed'}: only "
+                             "a complete review can be judged again")
     compiled = compile_policy(policy_from_content(run.policy, run.rules_content), run.fiscal_year)
     out = Replay(run=run, code_now=runs.code_version())
     stored_values = json.loads(run.parameters)
@@ -116,7 +127,9 @@ def _revoked(db, ids: dict[str, set[int]]) -> dict[str, dict[str, int]]:
     gone = sorted(wanted - {r.id for r in rows})
     if gone:
         raise ReviewError(f"審査が読んだ取消 {', '.join(map(str, gone))} が見つかりません（削除されています: "
-                          "`nintei audit verify` で確かめてください）")
+                          "`nintei audit verify` で確かめてください）",
+                          en=f"the revocations {', '.join(map(str, gone))} that the review read are missing (they "
+                             "have been deleted: check with `nintei audit verify`)")
     out: dict[str, dict[str, int]] = {}
     for r in rows:
         out.setdefault(r.staff_id, {})[r.certification] = r.id

@@ -217,7 +217,11 @@ def canonical(kind: str, value: str) -> str:
     for suffix in _STRIP_SUFFIXES:
         if key.endswith(suffix) and key[: -len(suffix)] in lookup:
             return lookup[key[: -len(suffix)]]
-    raise ValueError(f"'{value}' は{label}として使えません (使える値: {accepted_values(kind)})")
+    from facts.errors import Worded
+
+    accepted = accepted_values(kind)
+    raise Worded(f"'{value}' は{label}として使えません (使える値: {accepted})",
+                 f"'{value}' cannot be used as a {kind.replace('_', ' ')} (accepted: {accepted})")
 
 
 def accepted_values(kind: str) -> str:

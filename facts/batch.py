@@ -61,8 +61,8 @@ def check_batch(session: Session, batch_roster: set[str], rows: list[Row], catal
     for row in rows:
         first = seen.setdefault(row.record_type, {}).setdefault(row.key, row)
         if first is not row:
-            problems.append(Problem(row.source, (
-                f"重複した行です ({first.source} と同じキー: {row.record_id})")))
+            problems.append(Problem(row.source, f"重複した行です ({first.source} と同じキー: {row.record_id})",
+                                    message_en=f"a duplicate row (the same key as {first.source}: {row.record_id})"))
     del seen
     roster = _roster(session, batch_roster)
     courses: dict[str, list[tuple[str, list[str]]]] = {}
@@ -70,7 +70,8 @@ def check_batch(session: Session, batch_roster: set[str], rows: list[Row], catal
         if row.staff_id is not None and row.staff_id not in roster:
             column = "target_staff_id" if row.record_type == "evaluation" else "staff_id"
             problems.append(Problem(row.source, f"職員番号 '{row.staff_id}' は職員名簿のどの行にもありません",
-                                    column=row.table.header(column)))
+                                    column=row.table.header(column),
+                                    message_en=f"staff number '{row.staff_id}' is on no row of the staff roster"))
         if row.record_type == "training" and catalogues:
             problems.extend(_course_problems(row, catalogues, courses))
 
@@ -82,7 +83,9 @@ def _course_problems(row: Row, catalogues: Catalogues,
         memo[course] = [(policy, candidates) for policy, known in catalogues.items()
                         if len(candidates := match_courses(course, known)) > 1]
     return [Problem(row.source, f"'{course}' は {policy} の研修のどれか決められません (候補: {', '.join(candidates)})",
-                    column=row.table.header("course"))
+                    column=row.table.header("course"),
+                    message_en=f"'{course}' could be more than one course of {policy} (candidates: "
+                               f"{', '.join(candidates)})")
             for policy, candidates in memo[course]]
 
 
@@ -94,21 +97,27 @@ def certification_ids(values: dict[str, Any], table: RawTable, number: int, name
     policies = {norm(n): pid for pid, (pnames, _) in names.items() for n in pnames if n}
     pid = policies.get(norm(values["policy"]))
     if pid is None:
-        hint = _suggest(values["policy"], [n for pnames, _ in names.values() for n in pnames if n])
+        hint, hint_en = _suggest(values["policy"], [n for pnames, _ in names.values() for n in pnames if n])
         problems.append(Problem(where, f"方針 '{values['policy']}' はどのルールファイルにもありません{hint}",
-                                column=table.header("policy")))
+                                column=table.header("policy"),
+                                message_en=f"policy '{values['policy']}' is in no rule file{hint_en}"))
         return False
     certs = {norm(n): cid for cid, cnames in names[pid][1].items() for n in cnames if n}
     cid = certs.get(norm(values["certification"]))
     if cid is None:
-        hint = _suggest(values["certification"], [n for cnames in names[pid][1].values() for n in cnames if n])
+        hint, hint_en = _suggest(values["certification"], [n for cnames in names[pid][1].values() for n in cnames if n])
         problems.append(Problem(where, f"認定区分 '{values['certification']}' は方針 {pid} にありません{hint}",
-                                column=table.header("certification")))
+                                column=table.header("certification"),
+                                message_en=f"policy {pid} has no certification '{values['certification']}'{hint_en}"))
         return False
     values["policy"], values["certification"] = pid, cid
     return True
 
 
-def _suggest(value: str, choices: list[str]) -> str:
+def _suggest(value: str, choices: list[str]) -> tuple[str, str]:
+    """The did-you-mean (or the list of what may be named), in Japanese and in English."""
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
-    return f"（もしかして '{close[0]}'？）" if close else f"（使えるもの: {', '.join(dict.fromkeys(choices))}）"
+    if close:
+        return f"（もしかして '{close[0]}'？）", f" (did you mean '{close[0]}'?)"
+    known = ", ".join(f"'{c}'" for c in dict.fromkeys(choices))
+    return f"（使えるもの: {', '.join(dict.fromkeys(choices))}）", f" (known: {known})"

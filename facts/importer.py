@@ -24,7 +24,7 @@ from sqlmodel import Session
 from facts.ledger import fact_digest
 from facts.batch import Catalogues, CertificationNames, Row, batch_roster, certification_ids, check_batch
 from facts.db import SQLITE_BUSY_SECONDS, advisory_key, is_locked
-from facts.errors import FactError, Problem
+from facts.errors import FactError, Problem, english
 from facts.parallel import can_fork, fork_map, workers
 from facts.readers import FilePlan, PartRead, RawTable, ReadResult, file_plans
 from facts.records import RECORD_TYPES, Certification, Record
@@ -62,14 +62,15 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalo
     problems = read.problems + checked.invalid + checked.later
     roster, rows = checked.roster, checked.rows
     if not read.files and not problems:
-        problems.append(Problem("", "読み込むファイルがありません"))
+        problems.append(Problem("", "読み込むファイルがありません", message_en="there are no files to read"))
     try:
         with Session(engine) as session:
             _lock_imports(session, waiting)
             check_batch(session, roster, rows, catalogues or {}, problems)
             if problems:
                 raise FactError(problems, summary=(
-                    f"事実ファイルに {len(problems)} 件の問題があります。何も登録していません。"))
+                    f"事実ファイルに {len(problems)} 件の問題があります。何も登録していません。"),
+                    summary_en=f"{len(problems)} problem(s) in the fact files. Nothing was stored.")
             report = store(session, rows, read.files, correction)
             report.ignored = read.ignored
             session.commit()
@@ -111,7 +112,9 @@ def _locked_out(engine: Engine) -> FactError:
     """An SQLite lock another connection held past the busy timeout: said, nothing stored."""
     seconds = engine.url.query.get("timeout") or SQLITE_BUSY_SECONDS
     return FactError(f"データベースを別の処理が使い続けているため、{float(seconds):g} 秒待っても書き込めませんでした。"
-                     "何も登録していません。その処理が終わってから、もう一度実行してください。")
+                     "何も登録していません。その処理が終わってから、もう一度実行してください。",
+                     en=f"could not write for {float(seconds):g} seconds: another process kept the database busy. "
+                        "Nothing was stored. Run this again when that process has finished.")
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -249,7 +252,7 @@ def _model_values(model: type[Record], raw: dict[str, Any], table: RawTable, num
 def _non_finite(record: Record, where: str, table: RawTable) -> list[Problem]:
     """Numbers that are not finite (nan, inf) in a validated record: never stored."""
     return [Problem(where, f"'{value}' は有限の数値ではありません (nan や inf は使えません)",
-                    column=table.header(name))
+                    column=table.header(name), message_en=f"'{value}' is not a finite number (nan and inf cannot be used)")
             for name, value in record.fields().items()
             if isinstance(value, float) and not math.isfinite(value)]
 
@@ -259,15 +262,18 @@ def _problems(exc: ValidationError, where: str, table: RawTable) -> list[Problem
     for error in exc.errors(include_url=False):
         ctx = error.get("ctx") or {}
         column = ctx.get("column") or (str(error["loc"][0]) if error["loc"] else None)
+        message_en = None
         if error["type"] == "missing":
-            message = "値がありません"
+            message, message_en = "値がありません", "no value"
         elif error["type"] == "extra_forbidden":
-            message = "不明な列です"
+            message, message_en = "不明な列です", "unknown column"
         elif error["type"] == "value_error":
-            message = str(ctx["error"])
+            message, message_en = str(ctx["error"]), english(ctx["error"])
+        elif error["type"] == "nintei_missing":
+            message, message_en = error["msg"], f"no value ({ctx.get('why_en')})"
         else:
             message = error["msg"]
-        out.append(Problem(where, message, column=table.header(column) if column else None))
+        out.append(Problem(where, message, column=table.header(column) if column else None, message_en=message_en))
     return out
 
 

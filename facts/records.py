@@ -153,10 +153,11 @@ class Evaluation(Record):
         given); a missing one, or a post-project score without the leader, is an error."""
         if occasion == "post_project":
             if target_staff_id is None:
-                raise missing("target_staff_id", "終了後評価ではリーダーの職員番号が必要です")
+                raise missing("target_staff_id", "終了後評価ではリーダーの職員番号が必要です",
+                              "a score after the project needs the leader's staff number")
             return "leadership" if perspective is None else perspective
         if perspective is None:
-            raise missing("perspective", "報告会評価では観点が必要です")
+            raise missing("perspective", "報告会評価では観点が必要です", "a report meeting's score needs its perspective")
         return perspective
 
     @classmethod

@@ -24,7 +24,13 @@ class Conflict:
     new: dict[str, Any]  # the differing fields, as in the new file
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, lang: str = "ja") -> str:
         changes = ", ".join(f"{k}: {self.stored[k]!r} → {self.new[k]!r}" for k in self.new)
+        if lang == "en":
+            return (f"{self.source}: {self.record_id} differs from the values stored from {self.stored_source}"
+                    f" ({changes}); the stored values stand")
         return (f"{self.source}: {self.record_id} は {self.stored_source} で登録済みの値と違います"
                 f" ({changes}); 登録済みの値のままです")
 

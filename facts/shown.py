@@ -55,23 +55,28 @@ def in_xml(text: str) -> str:
     return text if text.isprintable() else text.translate(_IN_XML)
 
 
-def fact_error_lines(error: FactError) -> list[str]:
+def fact_error_lines(error: FactError, lang: str = "ja") -> list[str]:
     """The summary, the first ``SHOWN_PER_FILE`` problems of each file, then per file the number
-    of the rest by column."""
-    out = [error.summary] if error.summary else []
+    of the rest by column (``lang``: the words around them; the locations stay as they are)."""
+    out = error.heading(lang)
     shown: dict[str, int] = {}
     rest: dict[str, dict[str, int]] = {}  # file -> column -> problems not shown
     for problem in error.problems:
         file = problem.location.split(":", 1)[0]
         if shown.get(file, 0) < SHOWN_PER_FILE:
             shown[file] = shown.get(file, 0) + 1
-            out.append(one_line(str(problem)))
+            out.append(one_line(problem.text(lang)))
         else:
             columns = rest.setdefault(file, {})
             columns[problem.column or "-"] = columns.get(problem.column or "-", 0) + 1
     for file, columns in rest.items():
-        by_column = "、".join(f"{one_line(column)} {n:,} 件" for column, n in
-                              sorted(columns.items(), key=lambda item: -item[1]))
+        ordered = sorted(columns.items(), key=lambda item: -item[1])
+        if lang == "en":
+            by_column = ", ".join(f"{one_line(column)} {n:,}" for column, n in ordered)
+            out.append(one_line(f"{file or '(no file)'}: {sum(columns.values()):,} more problems (only the first "
+                                f"{SHOWN_PER_FILE} shown; by column: {by_column})"))
+            continue
+        by_column = "、".join(f"{one_line(column)} {n:,} 件" for column, n in ordered)
         out.append(one_line(f"{file or '(ファイル外)'}: ほかに {sum(columns.values()):,} 件の問題があります"
                            f"（最初の {SHOWN_PER_FILE} 件だけを表示しました。列ごとの件数: {by_column}）"))
     return out

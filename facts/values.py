@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from facts.aliases import canonical, clean
 from facts.dates import check_finite, parse_date, parse_fiscal_year
+from facts.errors import Worded
 
 SCORE_MIN = 1.0
 SCORE_MAX = 5.0
@@ -37,7 +38,8 @@ def _checked_text(value: Any) -> Any:
     """A text field's value: a number written in its place must be finite (JSON ``NaN``, an XLSX
     cell holding ``inf``...); ``true``/``false`` are not text."""
     if isinstance(value, bool):
-        raise ValueError(f"'{str(value).lower()}' は文字ではありません (真偽値は使えません)")
+        raise Worded(f"'{str(value).lower()}' は文字ではありません (真偽値は使えません)",
+                     f"'{str(value).lower()}' is not text (true/false cannot be used)")
     check_finite(value)
     return _text(value)
 
@@ -45,33 +47,36 @@ def _checked_text(value: Any) -> Any:
 def _id(value: Any) -> Any:
     """An id: text, or a whole number (``1001``, ``1001.0``); ``12.5`` is not an id."""
     if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
-        raise ValueError(f"{value!r} は番号として使えません (整数ではない数値です。番号は文字か整数で書いてください)")
+        raise Worded(f"{value!r} は番号として使えません (整数ではない数値です。番号は文字か整数で書いてください)",
+                     f"{value!r} cannot be a number of an id (not a whole number: write ids as text or whole numbers)")
     return _checked_text(value)
 
 
 def _score(value: Any) -> float:
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' は数値ではありません")
+        raise Worded(f"'{value}' は数値ではありません", f"'{value}' is not a number")
     if isinstance(value, str):
         text = clean(value)
         try:
             value = float(text)
         except ValueError:
-            raise ValueError(f"'{text}' は数値ではありません") from None
+            raise Worded(f"'{text}' は数値ではありません", f"'{text}' is not a number") from None
         if not math.isfinite(value):  # 'nan', 'inf', 'Infinity', '1e999'
-            raise ValueError(f"'{text}' は有限の数値ではありません (nan や inf は使えません)")
+            raise Worded(f"'{text}' は有限の数値ではありません (nan や inf は使えません)",
+                         f"'{text}' is not a finite number (nan and inf cannot be used)")
     if not isinstance(value, (int, float)):
-        raise ValueError(f"'{value}' は数値ではありません")
+        raise Worded(f"'{value}' は数値ではありません", f"'{value}' is not a number")
     check_finite(value)
     try:
         number = float(value)
     except OverflowError:  # a JSON integer of hundreds of digits
-        raise ValueError(f"{'-' if value < 0 else ''}{len(str(abs(value)))} 桁の数は評価点の範囲 "
-                         f"{SCORE_MIN}-{SCORE_MAX} の外です") from None
+        digits = f"{'-' if value < 0 else ''}{len(str(abs(value)))}"
+        raise Worded(f"{digits} 桁の数は評価点の範囲 {SCORE_MIN}-{SCORE_MAX} の外です",
+                     f"a number of {digits} digits is outside the range of scores {SCORE_MIN}-{SCORE_MAX}") from None
     if number > SCORE_MAX:
-        raise ValueError(f"{number:g} は上限 {SCORE_MAX} を超えています")
+        raise Worded(f"{number:g} は上限 {SCORE_MAX} を超えています", f"{number:g} is above the maximum {SCORE_MAX}")
     if number < SCORE_MIN:
-        raise ValueError(f"{number:g} は下限 {SCORE_MIN} を下回っています")
+        raise Worded(f"{number:g} は下限 {SCORE_MIN} を下回っています", f"{number:g} is below the minimum {SCORE_MIN}")
     return number
 
 
@@ -94,5 +99,7 @@ def Canonical(kind: str) -> Any:  # noqa: N802 - a type factory
     return Annotated[str, _canonical(kind)]
 
 
-def missing(column: str, why: str) -> PydanticCustomError:
-    return PydanticCustomError("nintei_missing", "値がありません ({why})", {"column": column, "why": why})
+def missing(column: str, why: str, why_en: str) -> PydanticCustomError:
+    """A value a row needs (given its other values); ``why_en``: the reason in English."""
+    return PydanticCustomError("nintei_missing", "値がありません ({why})", {"column": column, "why": why,
+                                                                          "why_en": why_en})

@@ -60,7 +60,8 @@ def file_plans(paths: Iterable[str | Path], result: ReadResult, parts: int = 1) 
         kind = SUFFIXES.get(path.suffix.lower())
         if kind is None:
             result.problems.append(Problem(name, (
-                f"この種類のファイルは読めません (使える形式: {', '.join(SUFFIXES)})")))
+                f"この種類のファイルは読めません (使える形式: {', '.join(SUFFIXES)})"),
+                message_en=f"cannot read this kind of file (the kinds: {', '.join(SUFFIXES)})"))
             continue
         yield plan_file(readers[kind], kind, path, name, parts)
 

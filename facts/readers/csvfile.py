@@ -9,7 +9,7 @@ from pathlib import Path
 from facts.aliases import record_type_for
 from facts.errors import Problem
 
-from .encoding import UNREADABLE, decode
+from .encoding import UNREADABLE, UNREADABLE_EN, decode
 from .raw import ReadResult
 from .shape import read_grid
 
@@ -31,7 +31,7 @@ def load_csv(path: Path, name: str, problems: list[Problem]) -> list[list[str]] 
 def parse_text(raw: bytes, suffix: str, name: str, problems: list[Problem]) -> list[list[str]] | None:
     text = decode(raw)
     if text is None:
-        problems.append(Problem(name, UNREADABLE))
+        problems.append(Problem(name, UNREADABLE, message_en=UNREADABLE_EN))
         return None
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))  # cells over 1 MiB are reported per row below

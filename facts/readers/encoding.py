@@ -16,6 +16,7 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
 JAPANESE_ENCODINGS = ["cp932", "euc_jp", "iso2022_jp"]
 
 UNREADABLE = "文字コードを読めません (UTF-8・Shift_JIS (CP932)・UTF-16 のいずれかで保存してください)"
+UNREADABLE_EN = "cannot read its characters (save it as UTF-8, Shift_JIS (CP932) or UTF-16)"
 
 
 def decode(raw: bytes) -> str | None:

@@ -56,7 +56,8 @@ def read_grid(file: str, sheet: str | None, default_type: str | None, header: li
                 if value is not None:
                     result.problems.append(Problem(str(Source(file=file, sheet=sheet, row=number)),
                                                    f"見出しのない列に値 '{value}' があります",
-                                                   column=f"{index + 1}列目"))
+                                                   column=f"{index + 1}列目",
+                                                   message_en=f"a value '{value}' in a column with no heading"))
                 continue
             record[str(header)] = value
         rows.append((number, record))
@@ -72,12 +73,13 @@ def _same_header_twice(file: str, sheet: str | None, headers: list[Any], result:
         if h is not None:
             counts[str(h)] = counts.get(str(h), 0) + 1
     where = str(Source(file=file, sheet=sheet, row=1))
-    result.problems.extend(_twice_problem(where, h, n, "同じ見出しは 1 つにしてください")
+    result.problems.extend(_twice_problem(where, h, n, ("同じ見出しは 1 つにしてください", "keep one heading of a name"))
                            for h, n in counts.items() if n > 1)
 
 
-def _twice_problem(where: str, name: str, times: int, fix: str) -> Problem:
-    return Problem(where, f"列 '{name}' が {times} 回あります ({fix})", column=name)
+def _twice_problem(where: str, name: str, times: int, fix: tuple[str, str]) -> Problem:
+    return Problem(where, f"列 '{name}' が {times} 回あります ({fix[0]})", column=name,
+                   message_en=f"column '{name}' is there {times} times ({fix[1]})")
 
 
 def _keys_twice(item: dict, names: list[str]) -> dict[str, int]:
@@ -108,7 +110,7 @@ def read_objects(file: str, default_type: str | None, items: Iterable[tuple[int,
         names = [clean(k) for k in item]
         twice = _keys_twice(item, names)
         if twice:  # which of the values is meant? reported, and the record left out
-            result.problems.extend(_twice_problem(where, name, n, "同じ列名は 1 つにしてください")
+            result.problems.extend(_twice_problem(where, name, n, ("同じ列名は 1 つにしてください", "keep one column of a name"))
                                    for name, n in twice.items())
             continue
         big = [name for name, v in zip(names, item.values()) if too_big(v)]
@@ -134,7 +136,9 @@ def _shape(file: str, sheet: str | None, default_type: str | None, rows: list[tu
     if type_column is None and default_type is None:
         result.problems.append(Problem(where_file, (
             "記録の種類がわかりません。ファイル名かシート名を記録の種類の名前にするか、record_type 列を"
-            f"入れてください (使える名前: {accepted_type_names()})")))
+            f"入れてください (使える名前: {accepted_type_names()})"), message_en=(
+            "which kind of record is this? Name the file or the sheet after the record type, or add a column "
+            f"record_type (names: {accepted_type_names()})")))
         return
     tables: dict[str, RawTable] = {}
     reported: set[tuple[str, str]] = set()
@@ -148,11 +152,13 @@ def _shape(file: str, sheet: str | None, default_type: str | None, rows: list[tu
             if record_type is None:
                 result.problems.append(Problem(str(Source(file=file, sheet=sheet, row=number)), (
                     f"'{named}' は記録の種類として使えません (使える名前: {accepted_type_names()})"),
-                    column=type_column))
+                    column=type_column,
+                    message_en=f"'{named}' is no record type (names: {accepted_type_names()})"))
                 continue
         if record_type is None:
             result.problems.append(Problem(str(Source(file=file, sheet=sheet, row=number)),
-                                           "記録の種類がありません", column=type_column))
+                                           "記録の種類がありません", column=type_column,
+                                           message_en="no record type"))
             continue
         table = tables.get(record_type)
         if table is None:
@@ -212,6 +218,10 @@ def _column_problem(where: Source, header: str, name: str | None, table: RawTabl
         message = (f"不明な列です（もしかして '{close[0]}'？ {close[0]} は {lookup[close[0]]} の別名です。"
                    f"綴りを直してください）" if close else
                    f"不明な列です ({table.record_type} で使える列: {fields} または別名)")
+        message_en = (f"unknown column (did you mean '{close[0]}'? '{close[0]}' is a name of {lookup[close[0]]}: "
+                      "correct the spelling)" if close else
+                      f"unknown column (the columns of {table.record_type}: {fields}, or their other names)")
     else:
         message = f"列 '{table.headers[name]}' と同じ項目 ({name}) です"
-    return Problem(str(where), message, column=header)
+        message_en = f"the same field ({name}) as column '{table.headers[name]}'"
+    return Problem(str(where), message, column=header, message_en=message_en)
