@@ -106,7 +106,7 @@ def certificate_cmd(ctx: click.Context, policy: str, fiscal_year: int, staff_id:
               help="自治体が公開鍵（書き出す 発行者公開鍵.jwk.json）を公開する URL。JWT のヘッダーの kid。--key のとき必須")
 @click.option("--issuer-id", metavar="URI", default=None,
               help="発行者の id（自治体の URL や DID）。--key のとき必須。既定: urn:nintei:issuer:<方針>")
-@click.option("--status-url", metavar="URL", default=None,
+@click.option("--status-url", metavar="URL", default=None, callback=lambda ctx, param, value: _status_url(value),
               help="自治体が失効リスト（書き出す 失効リスト.json）を公開する URL。各バッジにその中の位置が入り、"
                    "取り消された認定（revoke・上書き・再審査）のバッジは失効と示されます")
 @db_option
@@ -130,7 +130,7 @@ def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path,
       nintei badges --policy moka --fiscal-year 令和7年度 --out バッジ/
       nintei badges -p moka -y R7 --out バッジ/ --key 真岡市鍵.pem --issuer-id https://www.city.moka.lg.jp/
         --key-id https://www.city.moka.lg.jp/nintei/発行者公開鍵.jwk.json
-        --status-url https://www.city.moka.lg.jp/nintei/失効リスト.json
+        --status-url https://www.city.moka.lg.jp/nintei/status-2025.json
     """
     from engine import badge_status
     from engine.badges import PUBLIC_KEY_FILE, issuer_profile, write_badges
@@ -144,9 +144,11 @@ def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path,
     review = granted(db, policy, fiscal_year)
     status = None
     if status_url is not None:
-        badge_status.check_url(status_url)
-        issuer = issuer_profile(review, issuer_id).model_dump(exclude_none=True)
-        status = badge_status.prepare(db, status_url, review, issuer)
+        status = badge_status.preparer(db, status_url, review,
+                                       lambda: issuer_profile(review, issuer_id).model_dump(exclude_none=True))
+        if key is None:
+            say("注意: --key がないため 失効リスト.json は署名なしです。検証者の多くは署名のない失効リストを確かめられません"
+                "（自治体の署名の手順で署名するか、--key を付けてください）。", err=True)
     written = write_badges(review, out_dir, key, issuer_id, status)
     if not review.grants:
         say(f"この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。バッジは作りません。", err=True)
@@ -154,10 +156,22 @@ def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path,
         signed = f"（署名付き VC-JWT {len(review.grants)} 件と公開鍵 {PUBLIC_KEY_FILE} も）" if key is not None else ""
         _tell(written.files, f"オープンバッジ {len(review.grants)} 件{signed}を {out_dir} に書き出しました。")
     if written.status_list is not None:
-        say(f"失効リスト {written.status_list.name}（失効 {status.revoked:,} 件）を書きました。{status_url} に公開してください。",
+        say(f"失効リスト {written.status_list.name}（失効 {written.revoked:,} 件）を書きました。{status_url} に公開してください。",
             err=True)
     if written.removed:
         _tell(written.removed, f"前回の実行で書き、今回は書かないファイル {len(written.removed)} 件を消しました。")
+
+
+def _status_url(value: str | None) -> str | None:
+    """``--status-url``, checked before anything is read (a usage error, exit 2)."""
+    if value is None:
+        return None
+    from engine.badge_status import normal_url
+
+    try:
+        return normal_url(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--status-url")
 
 
 def _signing_key(ctx: click.Context, key_path: Path, key_id: str | None, issuer_id: str | None):

@@ -31,7 +31,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -208,14 +208,15 @@ class Written:
     files: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # an earlier run's files this run did not write again
     status_list: Path | None = None
+    revoked: int = 0  # positions set in the status list
 
 
 def write_badges(review: GrantedReview, out_dir: Path, key: "SigningKey | None" = None,
-                 issuer_id: str | None = None, status: "badge_status.StatusList | None" = None) -> Written:
+                 issuer_id: str | None = None, status: "Callable[[], badge_status.StatusList] | None" = None) -> Written:
     """One credential file per grant into ``out_dir``; with ``key``, beside each its signed form
-    (``.jwt``, engine/badge_signing.py) and the public key; with ``status``, each badge names its
-    position in the status list, written beside them (even when this review grants nothing: an
-    earlier badge of it may have been revoked). As for certificates, the folder then holds this
+    (``.jwt``, engine/badge_signing.py) and the public key; with ``status`` (called once the folder
+    is claimed, engine/badge_status.py), each badge names its position in the status list, written
+    beside them (even when this review grants nothing: an earlier badge of it may have been revoked). As for certificates, the folder then holds this
     run's files only: files of the same names are replaced, and those an earlier run wrote there
     that this one does not write again (a revoked grant's, the ``.jwt`` of a signed run) are
     removed; a folder holding a file of nintei's name that nintei cannot show it wrote is refused
@@ -232,23 +233,25 @@ def write_badges(review: GrantedReview, out_dir: Path, key: "SigningKey | None" 
                    + [PUBLIC_KEY_FILE, f"{STATUS_FILE}.json", f"{STATUS_FILE}.jwt"])
     from .badge_signing import vc_jwt
 
+    listed = status() if status is not None else None
+
     def put(path: Path, text: str) -> None:
         write_text(path, text)
         written.files.append(path)
 
     for stem, grant in zip(stems, review.grants):
         d = grant.decision
-        entry = StatusEntry(**badge_status.entry(status.url, status.positions[(d.staff_id, d.certification)])) \
-            if status is not None else None
+        entry = StatusEntry(**badge_status.entry(listed.url, listed.positions[(d.staff_id, d.certification)])) \
+            if listed is not None else None
         cred = credential(review, grant, issuer_id=issuer_id, status=entry)
         put(out_dir / f"{stem}.json", cred.to_json())
         if key is not None:
             put(out_dir / f"{stem}.jwt", vc_jwt(as_dict(cred), key) + "\n")
-    if status is not None:
-        written.status_list = out_dir / f"{STATUS_FILE}.json"
-        put(written.status_list, json.dumps(status.credential, ensure_ascii=False, indent=2) + "\n")
+    if listed is not None:
+        written.status_list, written.revoked = out_dir / f"{STATUS_FILE}.json", listed.revoked
+        put(written.status_list, json.dumps(listed.credential, ensure_ascii=False, indent=2) + "\n")
         if key is not None:
-            put(out_dir / f"{STATUS_FILE}.jwt", vc_jwt(status.credential, key) + "\n")
+            put(out_dir / f"{STATUS_FILE}.jwt", vc_jwt(listed.credential, key) + "\n")
     if key is not None:
         put(out_dir / PUBLIC_KEY_FILE, json.dumps(key.public_jwk, indent=2) + "\n")
     written.removed = manifest.finish(record, written.files)

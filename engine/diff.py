@@ -25,9 +25,15 @@ from .rulebook import policy_from_content
 from .tables import JudgementRow, ReviewRun
 
 CAUSE_JA = {"rules": "ルールの変更", "facts": "事実の変更", "both": "ルールと事実の両方の変更",
-            "grants": "既認定（前年度までの判定・上書き・取消）の変更"}
+            "grants": "既認定（前年度までの判定・上書き・取消）の変更",
+            "facts_grants": "事実と既認定（前年度までの判定・上書き・取消）の変更",
+            "rules_grants": "ルールと既認定（前年度までの判定・上書き・取消）の変更",
+            "all": "ルール・事実・既認定（前年度までの判定・上書き・取消）のすべての変更"}
 CAUSE_EN = {"rules": "a rule change", "facts": "a fact change", "both": "a change of both the rules and the facts",
-            "grants": "a change of earlier grants (earlier years' decisions, overrides, revocations)"}
+            "grants": "a change of earlier grants (earlier years' decisions, overrides, revocations)",
+            "facts_grants": "a change of the facts and of earlier grants (earlier years' decisions, overrides, revocations)",
+            "rules_grants": "a change of the rules and of earlier grants (earlier years' decisions, overrides, revocations)",
+            "all": "a change of the rules, the facts and earlier grants (earlier years' decisions, overrides, revocations)"}
 
 
 @dataclass
@@ -89,11 +95,14 @@ def diff_runs(db, run_a: int, run_b: int) -> RunDiff:
             ja, en = labels.get(cert, (cert, cert))
             change = Change(staff_id, cert, ja, oa.get(cert), ob.get(cert), "", label_en=en)
             change.conditions, change.conditions_en = _conditions(da, db_, texts), _conditions(da, db_, texts_en)
+            facts_differ = _inputs(da) != _inputs(db_) or a.fiscal_year != b.fiscal_year
+            grants_differ = _grants(da) != _grants(db_)
             if a.rules_content == b.rules_content:
-                change.cause = "facts" if _inputs(da) != _inputs(db_) or a.fiscal_year != b.fiscal_year else "grants"
-            elif _inputs(da) == _inputs(db_) and a.fiscal_year == b.fiscal_year:
-                change.cause = "rules" if _grants(da) == _grants(db_) else "both"
+                change.cause = _besides_rules(facts_differ, grants_differ)
+            elif not facts_differ:
+                change.cause = "rules_grants" if grants_differ else "rules"
             else:
+                change.cause = "all" if grants_differ else "both"  # unless B's rules on A's facts say otherwise
                 pending.append(change)
             out.changes.append(change)
     if pending:
@@ -152,4 +161,14 @@ def _counterfactual(db, a: ReviewRun, b: ReviewRun, pending: list[Change]) -> No
             result[staff_id] = outcomes
     for c in pending:
         mixed = result.get(c.staff_id, {}).get(c.certification)
-        c.cause = "facts" if mixed == c.before else "rules" if mixed == c.after else "both"
+        if mixed == c.before:  # B's rules alone change nothing: the facts (and earlier grants) did
+            c.cause = _besides_rules(True, c.cause == "all")
+        elif mixed == c.after:
+            c.cause = "rules"
+
+
+def _besides_rules(facts_differ: bool, grants_differ: bool) -> str:
+    """What made a difference that the rules did not: the records, the earlier grants, or both."""
+    if facts_differ and grants_differ:
+        return "facts_grants"
+    return "grants" if grants_differ else "facts"

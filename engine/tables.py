@@ -5,7 +5,7 @@ from datetime import date as date_type
 from datetime import datetime
 import sys
 
-from sqlalchemy import Column, Connection, Index, Text, UniqueConstraint, inspect, select, update
+from sqlalchemy import Column, Connection, Index, Text, UniqueConstraint, inspect, select, text, update
 from sqlalchemy.schema import CreateIndex
 from sqlmodel import Field, SQLModel
 
@@ -110,12 +110,14 @@ class Revocation(SQLModel, table=True):
 
 class BadgeStatusEntry(SQLModel, table=True):
     """A badge's position in a status list (engine/badge_status.py): kept, so that badges written
-    again keep theirs."""
+    again keep theirs; ``revoked_at`` once set is never cleared (a revocation is final: a grant that
+    stands again gets a new position)."""
 
     __tablename__ = "badge_status_entry"
     __table_args__ = (UniqueConstraint("list_url", "idx", name="uq_badge_status_position"),
-                      UniqueConstraint("list_url", "policy", "fiscal_year", "staff_id", "certification",
-                                       name="uq_badge_status_grant"))
+                      Index("uq_badge_status_active", "list_url", "policy", "fiscal_year", "staff_id", "certification",
+                            unique=True, sqlite_where=text("revoked_at IS NULL"),
+                            postgresql_where=text("revoked_at IS NULL")))
     id: int | None = Field(default=None, primary_key=True)
     list_url: str = Field(sa_column=Column(Text, nullable=False))
     idx: int
@@ -124,6 +126,7 @@ class BadgeStatusEntry(SQLModel, table=True):
     staff_id: str
     certification: str
     at: datetime = Field(default_factory=_now)
+    revoked_at: datetime | None = None
 
 
 def upgrade(conn: Connection) -> None:

@@ -47,12 +47,12 @@ def english(err: BaseException) -> str | None:
 class NinteiError(Exception):
     exit_code = 1
 
-    def __init__(self, problems: list[Problem] | str, summary: str | None = None, *, en: str | None = None,
+    def __init__(self, problems: list[Problem | str] | str, summary: str | None = None, *, en: str | None = None,
                  summary_en: str | None = None):
         """``en``: the English of a one-message error; ``summary_en``: of the summary."""
         if isinstance(problems, str):
             problems = [Problem("", problems, message_en=en)]
-        self.problems: list[Problem] = list(problems)
+        self.problems: list[Problem] = [Problem("", p) if isinstance(p, str) else p for p in problems]
         self.summary = summary
         self.summary_en = summary_en
         super().__init__(summary or "\n".join(str(p) for p in self.problems))

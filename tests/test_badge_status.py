@@ -157,11 +157,11 @@ def test_the_signed_list_verifies_with_the_issuers_key(moka, tmp_path):
 
 
 @pytest.mark.parametrize("bad", ["www.city.moka.lg.jp/status.json", "https://x.example/list.json#3", "ftp://x/y",
-                                 "https:///nohost"])
-def test_a_status_url_that_is_not_one_is_refused_before_anything_is_written(moka, tmp_path, bad):
+                                 "https:///nohost", "https://user:pw@x.example/list.json", "https://x.example:99999/l"])
+def test_a_status_url_that_is_not_one_is_refused_before_anything_is_read(moka, tmp_path, bad):
     (tmp_path / "b").mkdir()
     r = _cli(moka, "badges", "-p", "moka", "-y", "R7", "--out", str(tmp_path / "b"), "--status-url", bad)
-    assert r.exit_code == 1 and "https://" in r.output and "Traceback" not in r.output, r.output
+    assert r.exit_code == 2 and "--status-url" in r.output and "https://" in r.output, r.output
     assert not list((tmp_path / "b").iterdir())
     from sqlalchemy import text
 
@@ -171,11 +171,107 @@ def test_a_status_url_that_is_not_one_is_refused_before_anything_is_written(moka
         assert conn.execute(text("select count(*) from badge_status_entry")).scalar() == 0
 
 
-def test_positions_are_kept_in_the_database_on_postgresql_too(db_url, tmp_path):
+@pytest.mark.parametrize("given, written", [
+    ("https://x.example/status list.json", "https://x.example/status%20list.json"),
+    ('https://x.example/"<>.json', "https://x.example/%22%3C%3E.json"),
+    ("https://www.city.moka.lg.jp/nintei/失効リスト.json",
+     "https://www.city.moka.lg.jp/nintei/%E5%A4%B1%E5%8A%B9%E3%83%AA%E3%82%B9%E3%83%88.json")])
+def test_characters_a_url_cannot_hold_are_percent_encoded(moka, tmp_path, given, written):
+    _badges(moka, tmp_path / "b", "--status-url", given)
+    listed = json.loads((tmp_path / "b" / "失効リスト.json").read_text(encoding="utf-8"))
+    assert listed["id"] == written
+    badge = json.loads(next((tmp_path / "b").glob("バッジ_*.json")).read_text(encoding="utf-8"))
+    assert badge["credentialStatus"]["statusListCredential"] == written
+
+
+def test_a_revoked_badge_stays_revoked(moka, tmp_path):
+    """Bitstring Status List: statusPurpose 'revocation' is not reversible. An override to not
+    certified sets the bit; a later override back to certified does not clear it: the grant
+    standing again gets a badge with a position of its own. (From the second reader's review.)"""
+    _badges(moka, tmp_path / "b", "--status-url", URL)
+    old = _positions(tmp_path / "b")[("11030", "DXアドバイザー")]
+    for outcome in ("not_certified", "certified"):
+        r = _cli(moka, "override", "11030", "-p", "moka", "-y", "R7", "-c", "dx_advisor", "--outcome", outcome,
+                 "--reason", "審査者の判断")
+        assert r.exit_code == 0, r.output
+        _badges(moka, tmp_path / "b", "--status-url", URL)
+        assert old in _set_bits(tmp_path / "b")[0], f"after override to {outcome}: bit {old} not set"
+    new = _positions(tmp_path / "b")[("11030", "DXアドバイザー")]
+    assert new != old and new not in _set_bits(tmp_path / "b")[0]
+
+
+def test_a_revocation_dated_ahead_does_not_revoke_the_badge_before_its_date(moka, tmp_path):
+    _badges(moka, tmp_path / "b", "--status-url", URL)
+    position = _positions(tmp_path / "b")[("11003", "DXエキスパート")]
+    r = _cli(moka, "revoke", "11003", "-p", "moka", "-c", "dx_expert", "--reason", "退職予定", "--date", "令和9年4月1日")
+    assert r.exit_code == 0, r.output
+    _badges(moka, tmp_path / "b", "--status-url", URL)
+    assert position not in _set_bits(tmp_path / "b")[0]
+    # on its date it does: the list as the clerk writes it on 2027-04-01
+    from datetime import date
+
+    from engine import badge_status
+    from facts.db import get_engine
+
+    revoked, _ = badge_status.mark_revoked(get_engine(moka), URL, date(2027, 4, 1))
+    assert position in revoked
+
+
+def test_the_list_size_grows_in_large_steps():
+    """The size tells little of the count: 131,072, doubled whenever more than a quarter is used."""
+    from engine.badge_status import list_size
+
+    assert {list_size(n) for n in range(0, 32_769)} == {131_072}
+    assert {list_size(n) for n in range(40_000, 65_537)} == {262_144}
+    assert list_size(100_000) == 524_288
+
+
+def test_a_refused_folder_leaves_no_positions_behind(moka, tmp_path):
+    out = tmp_path / "b"
+    out.mkdir()
+    (out / "バッジ_99999_DXアドバイザー.json").write_text("{}", encoding="utf-8")
+    r = _cli(moka, "badges", "-p", "moka", "-y", "R7", "--out", str(out), "--status-url", URL)
+    assert r.exit_code == 1 and "バッジ_99999_DXアドバイザー.json" in r.output, r.output
+    from sqlalchemy import text
+
+    from facts.db import get_engine
+
+    with get_engine(moka).connect() as conn:
+        assert conn.execute(text("select count(*) from badge_status_entry")).scalar() == 0
+
+
+def test_a_badge_whose_certification_is_still_held_is_not_revoked(moka, tmp_path):
+    """A re-review after HR finds an earlier grant (認定履歴 2023) turns 11030's DXアドバイザー from
+    certified into held: 11030 is still certified, so the badge handed over stands."""
+    _badges(moka, tmp_path / "b", "--status-url", URL)
+    position = _positions(tmp_path / "b")[("11030", "DXアドバイザー")]
+    history = tmp_path / "h"
+    history.mkdir()
+    (history / "認定履歴.csv").write_text("職員番号,policy,certification,認定年度,source\n"
+                                         "11030,moka,dx_advisor,2023,紙台帳\n", encoding="utf-8")
+    r = _cli(moka, "review", "--policy", "moka", "--fiscal-year", "2025", "--facts", str(history), "--format", "json")
+    assert r.exit_code == 0, r.output
+    outcome = {(d["staff_id"], d["certification"]): d["outcome"] for d in json.loads(r.stdout)["decisions"]}
+    assert outcome[("11030", "dx_advisor")] == "held"
+    _badges(moka, tmp_path / "b", "--status-url", URL)
+    assert position not in _set_bits(tmp_path / "b")[0]
+
+
+def test_without_a_key_the_clerk_is_told_the_list_is_unsigned(moka, tmp_path):
+    r = _badges(moka, tmp_path / "b", "--status-url", URL)
+    assert "署名なし" in r.output
+
+
+def test_positions_and_revocations_on_postgresql_too(db_url, tmp_path):
     r = _cli(db_url, "review", "--policy", "moka", "--fiscal-year", "2025", "--facts",
              str(ROOT / "facts" / "samples" / "moka"), "--format", "json")
     assert r.exit_code == 0, r.output
     _badges(db_url, tmp_path / "b", "--status-url", URL)
     first = _positions(tmp_path / "b")
+    r = _cli(db_url, "revoke", "11002", "--policy", "moka", "--certification", "dx_expert", "--reason", "異動のため")
+    assert r.exit_code == 0, r.output
     _badges(db_url, tmp_path / "b", "--status-url", URL)
-    assert _positions(tmp_path / "b") == first and len(first) == len(expected_grants("moka"))
+    again = _positions(tmp_path / "b")
+    assert len(first) == len(expected_grants("moka")) and set(again) == set(first) - {("11002", "DXエキスパート")}
+    assert all(again[k] == first[k] for k in again)
+    assert _set_bits(tmp_path / "b")[0] == {first[("11002", "DXエキスパート")]}
