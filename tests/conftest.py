@@ -94,3 +94,23 @@ def pytest_collection_modifyitems(items):
         template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
         if template is not None:
             item.extra_keyword_matches.add(Path(template.feature.filename).stem)
+
+
+@pytest.fixture(autouse=True)
+def _a_command_never_ends_in_an_uncaught_exception(monkeypatch):
+    """Every command run through click's CliRunner: an exception escaping the command (which a user
+    would see as a traceback) fails the test, whatever it asserts of the output (CliRunner keeps
+    the exception aside and leaves no traceback in ``output``: a check for "Traceback" in it cannot
+    fail)."""
+    from click.testing import CliRunner
+
+    invoke = CliRunner.invoke
+
+    def checked(self, *args, **kwargs):
+        result = invoke(self, *args, **kwargs)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise AssertionError(f"the command ended in an uncaught {type(result.exception).__name__}: "
+                                 f"{result.exception} (output: {result.output[-500:]!r})") from result.exception
+        return result
+
+    monkeypatch.setattr(CliRunner, "invoke", checked)
