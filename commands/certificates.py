@@ -114,13 +114,14 @@ def certificate_cmd(ctx: click.Context, policy: str, fiscal_year: int, staff_id:
 def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path, key_path: Path | None,
                key_id: str | None, issuer_id: str | None, status_url: str | None) -> None:
     """オープンバッジ（Open Badges 3.0）: その年度の審査で認定された区分ごとに1つの
-    OpenBadgeCredential（JSON-LD）を書きます。受け取る職員は職員番号の salt 付きハッシュで
-    示し、職員番号そのものはファイルのどこにも書きません。年度ごとの認定には有効期限（年度末
+    OpenBadgeCredential（JSON-LD）を書きます。受け取る職員は、その職員の受領者コード（職員ごとの
+    ランダムな秘密のコード）の salt 付きハッシュで示し、職員番号はファイルのどこにも書きません。
+    受領者コードは 受領者コード.csv（事務担当者用。公開しない）にあり、バッジと一緒に本人に渡します。年度ごとの認定には有効期限（年度末
     3月31日）が付きます。--key を付けると、自治体の鍵で署名したもの（VC-JWT）も書きます
     （docs/certificates.md）。
 
     \b
-    ファイル（--out のフォルダに）: バッジ_<職員番号>_<認定区分>.json
+    ファイル（--out のフォルダに）: バッジ_<職員番号>_<認定区分>.json、受領者コード.csv
     --key のとき、さらに: バッジ_<職員番号>_<認定区分>.jwt（署名付き）、発行者公開鍵.jwk.json
     --status-url のとき、さらに: 失効リスト.json（--key のとき 失効リスト.jwt も）。
     認定を取り消したら同じコマンドをもう一度実行し、新しい 失効リスト を公開し直します。
@@ -132,7 +133,7 @@ def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path,
         --key-id https://www.city.moka.lg.jp/nintei/発行者公開鍵.jwk.json
         --status-url https://www.city.moka.lg.jp/nintei/status-2025.json
     """
-    from engine import badge_status
+    from engine import badge_status, recipients
     from engine.badges import PUBLIC_KEY_FILE, issuer_profile, write_badges
     from engine.grants import granted
 
@@ -149,7 +150,7 @@ def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path,
         if key is None:
             say("注意: --key がないため 失効リスト.json は署名なしです。検証者の多くは署名のない失効リストを確かめられません"
                 "（自治体の署名の手順で署名するか、--key を付けてください）。", err=True)
-    written = write_badges(review, out_dir, key, issuer_id, status)
+    written = write_badges(review, out_dir, lambda staff: recipients.codes_for(db, staff), key, issuer_id, status)
     if not review.grants:
         say(f"この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。バッジは作りません。", err=True)
     else:

@@ -9,7 +9,7 @@ the clerk gives one (``badges --key 鍵.pem``) and each badge is also written as
 - JWT payload: the credential, as in the ``.json`` file, with the claims ``iss`` (issuer.id),
   ``jti`` (id), ``nbf`` (validFrom), ``exp`` (validUntil, where there is one), ``sub``
   (credentialSubject.id: an opaque ``urn:uuid`` of the badge's own, never the 職員番号; the
-  recipient is known by the salted hash of its ``identifier``).
+  recipient is known by the salted hash of its ``identifier``: the 受領者コード, engine/recipients.py).
 
 A signed badge names the municipality (``--issuer-id``, its own URL or DID, as ``iss``) and where
 its public key is published (``--key-id``, as ``kid``): with the key only embedded in the header,

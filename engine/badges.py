@@ -9,8 +9,9 @@ What a credential holds:
 - ``validFrom``: the date of the grant (the review's finish, or the reviewer's override);
   ``validUntil`` for a ``yearly`` certification: the end of its fiscal year (March 31, 23:59:59 JST);
 - ``credentialSubject``: an AchievementSubject (``id`` an opaque urn:uuid) whose recipient is an ``identifier`` IdentityObject
-  holding a **salted hash** of the 職員番号 (``sha256$`` + sha256(職員番号 + salt), the salt random
-  per credential): the 職員番号 appears nowhere in the file. Whoever knows it checks the hash;
+  holding a **salted hash** of the staff member's 受領者コード (``sha256$`` + sha256(code + salt), the
+  salt random per credential; engine/recipients.py says why not of the 職員番号): the 職員番号
+  appears nowhere in the file. Whoever is shown the code checks the hash;
 - ``achievement``: the certification (id, name, description, ``criteria.narrative`` = the criterion
   quoted from the rule file, ``achievementType`` Certification);
 - ``evidence``: the decision, named by a URN of the review run and the hash of the staff member's
@@ -127,10 +128,10 @@ class OpenBadgeCredential(_Model):
         return json.dumps(self.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False, indent=2) + "\n"
 
 
-def identity_hash(staff_id: str, salt: str) -> str:
-    """``sha256$`` + the hex sha256 of the 職員番号 followed by the salt (UTF-8), as Open Badges'
-    IdentityHash is made."""
-    return "sha256$" + hashlib.sha256((staff_id + salt).encode("utf-8")).hexdigest()
+def identity_hash(identity: str, salt: str) -> str:
+    """``sha256$`` + the hex sha256 of the identity (the 受領者コード) followed by the salt (UTF-8),
+    as Open Badges' IdentityHash is made."""
+    return "sha256$" + hashlib.sha256((identity + salt).encode("utf-8")).hexdigest()
 
 
 def issuer_profile(review: GrantedReview, issuer_id: str | None = None) -> Profile:
@@ -140,10 +141,12 @@ def issuer_profile(review: GrantedReview, issuer_id: str | None = None) -> Profi
                    official=cert.issuer.ja, description=policy.title.ja)
 
 
-def credential(review: GrantedReview, grant: Grant, salt: str | None = None,
+def credential(review: GrantedReview, grant: Grant, recipient: str, salt: str | None = None,
                issuer_id: str | None = None, status: StatusEntry | None = None) -> OpenBadgeCredential:
-    """The credential of one grant; ``salt`` random (32 hex digits) unless given (tests);
-    ``status``: its position in the municipality's status list (``--status-url``)."""
+    """The credential of one grant; ``recipient``: the staff member's 受領者コード
+    (engine/recipients.py), which the recipient hash is made of; ``salt`` random (32 hex digits)
+    unless given (tests); ``status``: its position in the municipality's status list
+    (``--status-url``)."""
     d, policy = grant.decision, review.policy
     salt = secrets.token_hex(16) if salt is None else salt
     issuer = issuer_profile(review, issuer_id)
@@ -157,7 +160,7 @@ def credential(review: GrantedReview, grant: Grant, salt: str | None = None,
         creator=issuer,
     )
     until = valid_until(d.validity, d.fiscal_year)
-    subject = AchievementSubject(id=f"urn:uuid:{uuid.uuid4()}", identifier=[IdentityObject(identityHash=identity_hash(d.staff_id, salt), salt=salt)],
+    subject = AchievementSubject(id=f"urn:uuid:{uuid.uuid4()}", identifier=[IdentityObject(identityHash=identity_hash(recipient, salt), salt=salt)],
                                  achievement=achievement)
     return OpenBadgeCredential(
         id=f"urn:uuid:{uuid.uuid4()}",
@@ -199,7 +202,8 @@ def evidence(review: GrantedReview, grant: Grant) -> Evidence:
 PUBLIC_KEY_FILE = "発行者公開鍵.jwk.json"
 STATUS_FILE = "失効リスト"  # .json, and .jwt when signed (engine/badge_status.py)
 # every name badges writes: what a later run into the same folder may remove (engine/manifest.py)
-OURS = re.compile(r"バッジ_.+\.(json|jwt)|発行者公開鍵\.jwk\.json|失効リスト\.(json|jwt)")
+OURS = re.compile(r"バッジ_.+\.(json|jwt)|発行者公開鍵\.jwk\.json|失効リスト\.(json|jwt)|受領者コード\.csv")
+CODES_FILE = "受領者コード.csv"  # for the clerk: who gets which badge and the code to hand over with it
 MANIFEST = ".nintei-badges.json"
 
 
@@ -211,9 +215,11 @@ class Written:
     revoked: int = 0  # positions set in the status list
 
 
-def write_badges(review: GrantedReview, out_dir: Path, key: "SigningKey | None" = None,
+def write_badges(review: GrantedReview, out_dir: Path, recipients: Callable[[set[str]], dict[str, str]], key: "SigningKey | None" = None,
                  issuer_id: str | None = None, status: "Callable[[], badge_status.StatusList] | None" = None) -> Written:
-    """One credential file per grant into ``out_dir``; with ``key``, beside each its signed form
+    """One credential file per grant into ``out_dir``, its recipient hash made of the staff member's
+    受領者コード (``recipients``, called once the folder is claimed: engine/recipients.py), and the
+    clerk's list of them (``受領者コード.csv``); with ``key``, beside each its signed form
     (``.jwt``, engine/badge_signing.py) and the public key; with ``status`` (called once the folder
     is claimed, engine/badge_status.py), each badge names its position in the status list, written
     beside them (even when this review grants nothing: an earlier badge of it may have been revoked). As for certificates, the folder then holds this
@@ -230,10 +236,11 @@ def write_badges(review: GrantedReview, out_dir: Path, key: "SigningKey | None" 
     stems = file_stems(review.grants, "バッジ")
     record = manifest.claim(out_dir, MANIFEST, OURS)
     manifest.begin(record, [f"{stem}.{ext}" for stem in stems for ext in ("json", "jwt")]
-                   + [PUBLIC_KEY_FILE, f"{STATUS_FILE}.json", f"{STATUS_FILE}.jwt"])
+                   + [PUBLIC_KEY_FILE, f"{STATUS_FILE}.json", f"{STATUS_FILE}.jwt", CODES_FILE])
     from .badge_signing import vc_jwt
 
     listed = status() if status is not None else None
+    codes = recipients({g.decision.staff_id for g in review.grants})
 
     def put(path: Path, text: str) -> None:
         write_text(path, text)
@@ -243,7 +250,7 @@ def write_badges(review: GrantedReview, out_dir: Path, key: "SigningKey | None" 
         d = grant.decision
         entry = StatusEntry(**badge_status.entry(listed.url, listed.positions[(d.staff_id, d.certification)])) \
             if listed is not None else None
-        cred = credential(review, grant, issuer_id=issuer_id, status=entry)
+        cred = credential(review, grant, codes[d.staff_id], issuer_id=issuer_id, status=entry)
         put(out_dir / f"{stem}.json", cred.to_json())
         if key is not None:
             put(out_dir / f"{stem}.jwt", vc_jwt(as_dict(cred), key) + "\n")
@@ -252,10 +259,30 @@ def write_badges(review: GrantedReview, out_dir: Path, key: "SigningKey | None" 
         put(written.status_list, json.dumps(listed.credential, ensure_ascii=False, indent=2) + "\n")
         if key is not None:
             put(out_dir / f"{STATUS_FILE}.jwt", vc_jwt(listed.credential, key) + "\n")
+    if review.grants:
+        put(out_dir / CODES_FILE, recipient_codes_csv(review, codes))
     if key is not None:
         put(out_dir / PUBLIC_KEY_FILE, json.dumps(key.public_jwk, indent=2) + "\n")
     written.removed = manifest.finish(record, written.files)
     return written
+
+
+def recipient_codes_csv(review: GrantedReview, codes: dict[str, str]) -> str:
+    """The clerk's list (UTF-8 with BOM, as Excel opens it): each badge file, its staff member and
+    the 受領者コード to hand over with it. Not for publishing."""
+    import csv
+    import io
+
+    from .results import BOM, as_text
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["バッジ", "職員番号", "氏名", "所属", "認定区分", "受領者コード"])
+    for stem, grant in zip(file_stems(review.grants, "バッジ"), review.grants):
+        d = grant.decision
+        writer.writerow([as_text(v) for v in (f"{stem}.json", d.staff_id, d.staff_name, d.department, d.label,
+                                               codes[d.staff_id])])
+    return BOM + buf.getvalue()
 
 
 def as_dict(cred: OpenBadgeCredential) -> dict[str, Any]:

@@ -129,6 +129,17 @@ class BadgeStatusEntry(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class RecipientCode(SQLModel, table=True):
+    """A staff member's 受領者コード (engine/recipients.py): the secret their badges' recipient hash
+    is made of, in place of the 職員番号 (five digits: a hash of it is read back in a second)."""
+
+    __tablename__ = "badge_recipient_code"
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    code: str
+    at: datetime = Field(default_factory=_now)
+
+
 def upgrade(conn: Connection) -> None:
     """Bring an existing database up to this schema (``facts.db.init_db``, in its transaction).
 

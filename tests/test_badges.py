@@ -59,7 +59,12 @@ def test_one_valid_credential_per_grant(badges, policy):
     db, folder = badges[policy]
     grants = expected_grants(policy)
     files = {f"バッジ_{staff}_{label(policy, cert)}.json": (staff, cert) for staff, cert in grants}
-    assert {p.name for p in folder.iterdir()} == set(files) | {".nintei-badges.json"}  # and the run's manifest
+    # and the run's manifest, and the clerk's list of 受領者コード
+    assert {p.name for p in folder.iterdir()} == set(files) | {".nintei-badges.json", "受領者コード.csv"}
+    codes = _codes(folder)
+    assert set(codes) == set(files) and {codes[f][0] for f in files} == {staff for staff, _ in grants}
+    by_staff = {staff: code for staff, code in codes.values()}
+    assert len(set(by_staff.values())) == len(by_staff)  # a code of one's own
     run_id, ledger_hash = run_ledger_hash(db)
     rules = load_rulebook().policy(policy)
     salts, ids = set(), set()
@@ -89,13 +94,16 @@ def test_one_valid_credential_per_grant(badges, policy):
         assert achievement["criteria"]["narrative"] == criterion(policy, cert)  # the quoted criterion
         assert achievement["achievementType"] == "Certification"
 
-        # the recipient: a salted hash of the 職員番号, which appears nowhere in the file
+        # the recipient: a salted hash of the staff member's 受領者コード (the 職員番号 appears nowhere
+        # in the file, and a hash of it could be read back by trying every number)
         (identity,) = subject["identifier"]
         _required(identity, "IdentityObject")
         assert identity["type"] == "IdentityObject" and identity["hashed"] is True
         salt = identity["salt"]
         assert len(salt) >= 16
-        assert identity["identityHash"] == "sha256$" + hashlib.sha256((staff + salt).encode("utf-8")).hexdigest()
+        code = by_staff[staff]
+        assert identity["identityHash"] == "sha256$" + hashlib.sha256((code + salt).encode("utf-8")).hexdigest()
+        assert identity["identityHash"] != "sha256$" + hashlib.sha256((staff + salt).encode("utf-8")).hexdigest()
         assert not re.search(rf"(?<![0-9A-Za-z]){re.escape(staff)}(?![0-9A-Za-z])", text), f"{staff} in {name}"
         salts.add(salt)
         ids.add(cred["id"])
@@ -115,6 +123,38 @@ def test_one_valid_credential_per_grant(badges, policy):
         assert f":run:{run_id}:" in evidence["id"]
         assert ledger_hash in evidence["narrative"] and f"audit verify --run {run_id}" in evidence["narrative"]
     assert len(salts) == len(ids) == len(files)  # a salt and an id of its own per credential
+
+
+def _codes(folder: Path) -> dict[str, tuple[str, str]]:
+    """受領者コード.csv, read as Excel would (UTF-8 with BOM): badge file -> (職員番号, code)."""
+    import csv
+
+    with (folder / "受領者コード.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}", row["受領者コード"]), row
+    return {row["バッジ"]: (row["職員番号"], row["受領者コード"]) for row in rows}
+
+
+def test_the_staff_number_cannot_be_read_back_from_the_recipient_hash(badges):
+    """A 職員番号 has five digits: were the hash made of it, trying all 100,000 with the salt beside it
+    would find it in a second. (From the second reader's review.)"""
+    _db, folder = badges["moka"]
+    path = sorted(folder.glob("バッジ_*.json"))[0]
+    (identity,) = json.loads(path.read_text(encoding="utf-8"))["credentialSubject"]["identifier"]
+    found = [f"{n:05d}" for n in range(100_000)
+             if "sha256$" + hashlib.sha256((f"{n:05d}" + identity["salt"]).encode()).hexdigest()
+             == identity["identityHash"]]
+    assert not found, f"{path.name}: the 職員番号 {found} read back from identityHash + salt"
+
+
+def test_a_staff_member_keeps_one_code_across_reviews_and_runs(badges, tmp_path):
+    db, folder = badges["moka"]
+    again = tmp_path / "again"
+    again.mkdir()
+    r = CliRunner().invoke(main, ["--db", db, "badges", "--policy", "moka", "--fiscal-year", "R7", "--out", str(again)])
+    assert r.exit_code == 0, r.output
+    assert _codes(again) == _codes(folder)
 
 
 def test_a_yearly_certification_ends_with_its_fiscal_year(badges):
