@@ -105,3 +105,8 @@ def rules_lint_cmd(paths: tuple[Path, ...], strict: bool) -> None:
     say(f"エラー {errors} 件、警告 {warnings} 件" if findings else "問題はありません", err=bool(findings))
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+from .impact import impact_cmd  # noqa: E402  (its own module: the draft's impact)
+
+rules_group.add_command(impact_cmd)
