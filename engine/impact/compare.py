@@ -5,8 +5,10 @@ A staff member whose stored judgement is the new one, byte for byte, changes not
 are compared outcome by outcome. Decisions are rendered (their explanation trees, from the stored
 judgement and from the new one, engine/stored.py) only where they are needed: a changed outcome
 (to say which conditions changed) and a decision not certified (records missing or not:
-engine/results.py). What goes back to the parent is small: outcomes, the certifications whose
-records are missing, and the changes.
+engine/results.py); a judgement the draft leaves as it was is rendered once. The trees name the
+records they cite by type only (the costliest part of an explanation, and none of impact's). What
+goes back to the parent is small: outcomes, the certifications whose records are missing, and the
+changes.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from facts.stream import load_rows
 from .. import pipeline, stored
 from ..compile import Compiled
 from ..errors import FactError, ReviewError
+from ..explain import Explainer
 from ..model import Decision
 from ..replay import _stored
 from ..results import records_missing
@@ -87,20 +90,31 @@ def compared(judged: list, after: Compiled) -> list[Compared]:
         if c.staff_id not in shown:
             continue
         doc_before, doc_after, same = shown[c.staff_id]
-        old = _rendered(doc_before, records, before)
-        new = old if same else _rendered(doc_after, records, after)
+        changed = {cert for cert in {*c.before, *c.after} if c.before.get(cert) != c.after.get(cert)}
+        old = _rendered(doc_before, records, before, changed | _not_certified(c.before))
+        new = old if same else _rendered(doc_after, records, after, changed | _not_certified(c.after))
         c.missing_before = frozenset(k for k, d in old.items() if records_missing(d))
         c.missing_after = frozenset(k for k, d in new.items() if records_missing(d))
-        c.changes = [_change(c, cert, old.get(cert), new.get(cert), after)
-                     for cert in dict.fromkeys([*c.after, *c.before]) if c.before.get(cert) != c.after.get(cert)]
+        c.changes = [_change(c, cert, old.get(cert), new.get(cert)) for cert in dict.fromkeys([*c.after, *c.before])
+                     if cert in changed]
     return out
 
 
-def _rendered(doc: dict | None, records: dict, compiled: Compiled) -> dict[str, Decision]:
-    return {} if doc is None else {d.certification: d for d in stored.render(doc, records, compiled)}
+def _not_certified(outcomes: dict[str, str]) -> set[str]:
+    return {cert for cert, outcome in outcomes.items() if outcome == "not_certified"}
 
 
-def _change(c: Compared, cert: str, old: Decision | None, new: Decision | None, after: Compiled) -> Change:
+def _rendered(doc: dict | None, records: dict, compiled: Compiled, wanted: set[str]) -> dict[str, Decision]:
+    """The decisions ``wanted`` of a stored judgement, their trees with the conditions and figures
+    (the records they cite named by type only: engine/explain/tree.py)."""
+    if doc is None:
+        return {}
+    staff, facts, firings = stored.decode(doc, records, compiled)
+    explainer = Explainer(compiled, facts, firings, cited=False)
+    return {c.id: explainer.decision(c, staff) for c in compiled.policy.certifications if c.id in wanted}
+
+
+def _change(c: Compared, cert: str, old: Decision | None, new: Decision | None) -> Change:
     d = new or old
     return Change(c.staff_id, d.staff_name if d else "", d.department if d else "", cert,
                   d.label if d else cert, (d.label_en or d.label) if d else cert, c.before.get(cert),
