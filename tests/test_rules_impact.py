@@ -206,6 +206,19 @@ def test_a_bad_draft_is_reported_as_rules_lint_reports_it(tmp_path):
     assert _rows(url) == stored and "Traceback" not in r.output
 
 
+def test_a_draft_saved_as_shift_jis_is_a_located_problem(tmp_path):
+    """A Windows editor's Shift_JIS: the line and column of the first byte that is not UTF-8 (it
+    was a UnicodeDecodeError traceback in `rules lint` and in every load of the rules)."""
+    url = _reviewed(tmp_path / "current.db", "moka", [], 2025)
+    draft = tmp_path / "moka.yaml"
+    draft.write_bytes((ROOT / "rules" / "moka.yaml").read_text(encoding="utf-8").encode("cp932", "replace"))
+    for args in (["--db", url, "rules", "impact", str(draft), "-y", "2025"], ["rules", "lint", str(draft)]):
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 1 and (r.exception is None or isinstance(r.exception, SystemExit)), r.output
+        assert re.search(r"moka\.yaml:1:3: error: not UTF-8 text \(byte 0x[0-9a-f]{2}\): save the rule file as UTF-8",
+                         r.output), r.output
+
+
 def test_a_folder_of_several_policies_needs_policy(tmp_path):
     url = _reviewed(tmp_path / "current.db", "moka", [], 2025)
     r = _cli(url, "rules", "impact", str(ROOT / "rules"), "-y", "2025")
