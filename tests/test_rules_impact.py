@@ -190,6 +190,8 @@ def test_no_stored_review_names_the_command_to_run_first(tmp_path):
     assert r.exit_code == 1
     assert "`nintei review --policy moka --fiscal-year 2025` を実行してください" in r.output
     assert "Traceback" not in r.output
+    en = _cli(url, "rules", "impact", str(ROOT / "rules" / "moka.yaml"), "-y", "R7", "--lang", "en")
+    assert en.exit_code == 1 and "Run `nintei review --policy moka --fiscal-year 2025` first" in en.output
 
 
 def test_a_bad_draft_is_reported_as_rules_lint_reports_it(tmp_path):

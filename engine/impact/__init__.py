@@ -73,8 +73,11 @@ def impact(db, draft: Policy, fiscal_year: int, workers: int | None = None, chun
     """The draft judged on the facts of the current review of its policy and ``fiscal_year``."""
     run = current_run(db, draft.id, fiscal_year)
     if run is None:
+        command = f"nintei review --policy {draft.id} --fiscal-year {fiscal_year}"
         raise ReviewError(f"方針 {draft.id} の {fiscal_year}年度の審査がありません: 影響は保存された審査と比べて示します。"
-                          f"先に `nintei review --policy {draft.id} --fiscal-year {fiscal_year}` を実行してください")
+                          f"先に `{command}` を実行してください",
+                          en=f"no review of policy {draft.id} for FY{fiscal_year} is stored: the impact is measured against "
+                             f"it. Run `{command}` first")
     compiled = compile_policy(draft, fiscal_year)
     before = compiled_for_run(run)
     out = Impact(run, draft, parameter_changes(json.loads(run.parameters), before.policy, compiled),

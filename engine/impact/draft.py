@@ -28,7 +28,7 @@ def load_draft(path: Path, policy_id: str | None = None) -> Policy:
     """The draft's policy. Every rule file of ``path`` must load (a folder is read as the rules
     folder is: all of it); one that does not is a RuleError whose lines are those of ``rules lint``."""
     if not rule_files([str(path)]):
-        raise ReviewError(f"{path} に規則ファイル（*.yaml）がありません")
+        raise ReviewError(f"{path} に規則ファイル（*.yaml）がありません", en=f"{path} holds no rule file (*.yaml)")
     policies, findings = checked([str(path)])
     errors = [Problem("", str(f)) for f in findings if f.level == "error"]
     seen: dict[str, Policy] = {}
@@ -38,14 +38,18 @@ def load_draft(path: Path, policy_id: str | None = None) -> Policy:
         seen[p.id] = p
     if errors:
         raise RuleError(errors, summary=f"下書きの規則ファイルに誤りが {len(errors)} 件あります（`nintei rules lint "
-                                        f"{path}` と同じ検査）。直してから、もう一度実行してください:")
+                                        f"{path}` と同じ検査）。直してから、もう一度実行してください:",
+                        summary_en=f"the draft has {len(errors)} error(s) (as `nintei rules lint {path}` checks): "
+                                   "correct them and run it again:")
     if policy_id is not None:
         if policy_id not in seen:
-            raise ReviewError(f"{path} に方針 {policy_id} の規則ファイルがありません（あるもの: {', '.join(sorted(seen))}）")
+            raise ReviewError(f"{path} に方針 {policy_id} の規則ファイルがありません（あるもの: {', '.join(sorted(seen))}）",
+                              en=f"{path} holds no rule file of policy {policy_id} (it holds: {', '.join(sorted(seen))})")
         return seen[policy_id]
     if len(seen) > 1:
         raise ReviewError(f"{path} には方針が {len(seen)} つあります（{', '.join(sorted(seen))}）: --policy で"
-                          "一つ選んでください")
+                          "一つ選んでください", en=f"{path} holds {len(seen)} policies ({', '.join(sorted(seen))}): "
+                                              "choose one with --policy")
     return next(iter(seen.values()))
 
 
