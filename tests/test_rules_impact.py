@@ -266,3 +266,12 @@ def test_two_rule_files_of_one_shape_judge_alike_in_one_process(tmp_path):
     first = compile_policy(load_rule_file(ROOT / "rules" / "moka.yaml"), 2025)
     second = compile_policy(load_rule_file(tmp_path / "moka.yaml"), 2025)
     assert first.definition_json == second.definition_json and first.name != second.name
+
+
+def test_a_course_made_required_shows_its_cell_and_the_new_condition(tmp_path):
+    url = _reviewed(tmp_path / "current.db", "tarumizu", [], 2025)
+    r = _cli(url, "rules", "impact", str(_draft(tmp_path, "tarumizu_required_course")), "-y", "令和7年度")
+    assert r.exit_code == 0, r.output
+    assert "（course_matrix）: ebpm.advisor: ○ -> ●\n" in r.output  # the cell, not the whole table
+    assert "DX推進アドバイザー（認定）: 認定 -> 非認定" in r.output
+    assert "新しい条件（満たさない）: 「EBPM研修」を修了している: 研修受講: 該当する記録なし" in r.output

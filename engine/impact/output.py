@@ -89,9 +89,21 @@ def change_line(c: Change, lang: str = "ja") -> str:
 
 
 def parameter_line(p: ParameterChange, lang: str = "ja") -> str:
-    """「報告会評価の基準点（report_threshold）: 3.5 -> 3.7」"""
+    """「報告会評価の基準点（report_threshold）: 3.5 -> 3.7」; of a table or mapping, the cells that
+    differ only: 「研修計画（course_matrix）: ebpm.advisor: ○ -> ●」."""
     name = f"{p.label_en} ({p.name})" if lang == "en" else f"{p.label}（{p.name}）"
-    return f"{name}: {value_text(p.before, lang)} -> {value_text(p.after, lang)}"
+    parts = [f"{where}{value_text(b, lang)} -> {value_text(a, lang)}" for where, b, a in _differences(p.before, p.after)]
+    return f"{name}: {'; '.join(parts)}"
+
+
+def _differences(before: Any, after: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """(``key.key: `` or "", before, after) for each differing value, mappings compared key by key."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in dict.fromkeys([*before, *after]):
+            if before.get(key) != after.get(key):
+                yield from _differences(before.get(key), after.get(key), f"{path}{key}.")
+        return
+    yield (f"{path[:-1]}: " if path else ""), before, after
 
 
 def text_lines(r: Impact, lang: str = "ja", each: bool = True) -> list[str]:
