@@ -249,13 +249,18 @@ def _child(phase: str, *args: str) -> dict:
     return result
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def population_options(ap: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The options that name a generated population and how to judge it (bench/impact.py too)."""
     ap.add_argument("--policy", default="moka")
     ap.add_argument("--staff", type=int, default=10000)
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--work", default="/tmp/nintei-bench")
+    return ap
+
+
+def main() -> None:
+    ap = population_options(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     ap.add_argument("--db", default=None)
     ap.add_argument("--phase", choices=["review", "check"], help=argparse.SUPPRESS)
     ap.add_argument("--url", help=argparse.SUPPRESS)

@@ -6,6 +6,7 @@
     review.py     ``review`` and ``explain``: the annual review, its output, its explanations
     check.py      ``check``: the Gherkin examples of the policy writers
     rules.py      ``rules list`` / ``rules show`` / ``rules lint``
+    impact.py     ``rules impact``: whose decisions an edited rule file would change (engine/impact)
     certificates.py  ``certificate`` and ``badges``: what a review granted, as 認定証 and Open Badges
 
 The shared pieces live here rather than in ``cli.py`` because ``python cli.py`` runs that file as

@@ -1,5 +1,6 @@
 """``nintei rules``: the policies and their certifications (``list``), a policy as readable
-criteria (``show``), static checks of rule files (``lint``)."""
+criteria (``show``), static checks of rule files (``lint``), an edited rule file's impact on the
+stored review (``impact``: commands/impact.py)."""
 from __future__ import annotations
 
 import sys
@@ -22,6 +23,7 @@ def rules_group() -> None:
       nintei rules list
       nintei rules show moka
       nintei rules lint
+      nintei rules impact 下書き/moka.yaml --fiscal-year 令和7年度
     """
 
 
@@ -105,3 +107,8 @@ def rules_lint_cmd(paths: tuple[Path, ...], strict: bool) -> None:
     say(f"エラー {errors} 件、警告 {warnings} 件" if findings else "問題はありません", err=bool(findings))
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+from .impact import impact_cmd  # noqa: E402  (its own module: the draft's impact)
+
+rules_group.add_command(impact_cmd)

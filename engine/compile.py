@@ -119,7 +119,10 @@ def _compile(policy: Policy, fiscal_year: int) -> Compiled:
     shape = _Builder(compiled).rules(with_actions=False)
     compiled.definition_json = json.dumps(shape, ensure_ascii=False, sort_keys=True)
     compiled.read_types = frozenset(_types_read(shape))
-    digest = hashlib.sha256(compiled.definition_json.encode()).hexdigest()[:12]
+    # one ruleset per Compiled: two rule files of the same shape (a label edited, a draft beside
+    # the rules in force) would otherwise share a name, and the second one's judgements would be
+    # recorded in the first one's Firings (durable_rules keeps the first registration's actions)
+    digest = hashlib.sha256(f"{policy.sha256}\n{compiled.definition_json}".encode()).hexdigest()[:12]
     compiled.name = f"{policy.id}_{fiscal_year}_{digest}"
     return compiled
 

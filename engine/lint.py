@@ -32,6 +32,13 @@ def rule_files(paths: list[str]) -> list[Path]:
 
 
 def lint(paths: list[str]) -> list[Finding]:
+    return checked(paths)[1]
+
+
+def checked(paths: list[str]) -> tuple[list[Policy], list[Finding]]:
+    """The rule files of ``paths`` (files, or folders of ``*.yaml``) that load, and the findings of
+    all of them: what ``rules lint`` prints, and what ``rules impact`` checks its draft with."""
+    policies: list[Policy] = []
     findings: list[Finding] = []
     for path in rule_files(paths):
         try:
@@ -39,8 +46,9 @@ def lint(paths: list[str]) -> list[Finding]:
         except RuleError as e:
             findings.extend(Finding(p.location, "error", p.message) for p in e.problems)
             continue
+        policies.append(policy)
         findings.extend(warnings(policy))
-    return findings
+    return policies, findings
 
 
 def warnings(policy: Policy) -> list[Finding]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from facts.stream import YearIndex, chunk, slices
 
@@ -73,19 +73,23 @@ def _unwrap(result: tuple[str, Any], fiscal_year: int) -> list:
 
 
 def judged(compiled: Compiled, grants: dict, engine, index: YearIndex, size: int,
-           workers: int | None = None, revoked: dict | None = None) -> Iterator[list]:
+           workers: int | None = None, revoked: dict | None = None,
+           work: Callable[[list[str]], tuple[str, Any]] | None = None) -> Iterator[list]:
     """Each chunk's judged staff, in roster order. The workers read their chunks themselves (each
-    with its own connections) and inherit the year's index: the parent only writes."""
+    with its own connections) and inherit the year's index: the parent only writes. ``work``: what
+    a worker does with a chunk's ids (default ``judge_chunk``; ``rules impact`` judges and then
+    compares in the worker, engine/impact/compare.py), returning what ``judge_chunk`` does."""
+    work = work or judge_chunk
     _STATE.update(compiled=compiled, grants=grants, engine=engine, index=index, revoked=revoked or {})
     parts = slices(index, size)
     workers = default_workers() if workers is None else max(1, workers)
     memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
     if workers == 1 or len(parts) < 2 or memory or "fork" not in multiprocessing.get_all_start_methods():
         for ids in parts:
-            yield _unwrap(judge_chunk(ids), compiled.fiscal_year)
+            yield _unwrap(work(ids), compiled.fiscal_year)
         return
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers, initializer=_worker_start) as pool:
         # in order, as they finish; imap feeds the workers ahead of the writer (a few chunks each)
-        for result in pool.imap(judge_chunk, parts, chunksize=1):
+        for result in pool.imap(work, parts, chunksize=1):
             yield _unwrap(result, compiled.fiscal_year)

@@ -113,12 +113,18 @@ def decisions_csv(decisions: Iterable[Decision], lang: str = "ja") -> Iterator[s
     the header first, then a line per decision."""
     if lang not in CSV_HEADERS:
         raise ValueError(f"unknown language {lang!r} (ja or en)")
+    return csv_lines(CSV_HEADERS[lang], (csv_row(d, lang) for d in decisions))
+
+
+def csv_lines(headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """A CSV as a clerk opens it, piece by piece: the BOM and the header, then a line per row
+    (its cells already guarded with ``as_text``)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_HEADERS[lang])
+    writer.writerow(headers)
     yield BOM + buf.getvalue()
-    for d in decisions:
+    for row in rows:
         buf.seek(0)
         buf.truncate()
-        writer.writerow(csv_row(d, lang))
+        writer.writerow(row)
         yield buf.getvalue()

@@ -58,6 +58,7 @@ _WORDS: dict[str, dict[str, str]] = {
 
 # The comparison that did not hold, as the reader sees the gap: 3.33 < 3.50.
 _NEGATED = {">=": "<", "≥": "<", ">": "≤", "<=": ">", "≤": ">", "<": "≥"}
+_SHOWN = {">=": "≥", "<=": "≤", "!=": "≠", "==": "="}  # a comparison that held, as the reader sees it
 
 # Notes that engine/explain.py appends to an observation's subject: what is missing
 # (「（技術的観点の評価なし）」, " (no technical scores)") and rows left out of a score.
@@ -153,13 +154,28 @@ def _observed_gap(obs: Observation, lang: str, *, with_subject: bool) -> Gap:
         return Gap(missing or f"{label} {w['no_value']}", missing=True, subject=base if with_subject else "")
     if _no_record(obs):
         return Gap(f"{label}{w['subject_sep']}{base}" if base else label)
-    value = (obs.value_text_en if lang == "en" else obs.value_text) or _fmt(obs.value)
-    threshold = (obs.threshold_text_en if lang == "en" else obs.threshold_text) or _fmt(obs.threshold)
-    named = _text(obs.threshold_label, obs.threshold_label_en, lang)
-    text = f"{label} {value} {_NEGATED.get(obs.op, '≠')} {named + ' ' if named else ''}{threshold}"
+    value, threshold = _value_and_threshold(obs, lang)
+    text = f"{label} {value} {_NEGATED.get(obs.op, '≠')} {threshold}"
     if obs.shortfall is not None:
         text += w["short_by"].format(_fmt_shortfall(obs))
     return Gap(text, subject=base if with_subject else "", figure=True)
+
+
+def _value_and_threshold(obs: Observation, lang: str) -> tuple[str, str]:
+    value = (obs.value_text_en if lang == "en" else obs.value_text) or _fmt(obs.value)
+    threshold = (obs.threshold_text_en if lang == "en" else obs.threshold_text) or _fmt(obs.threshold)
+    named = _text(obs.threshold_label, obs.threshold_label_en, lang)
+    return value, f"{named} {threshold}" if named else threshold
+
+
+def figure(obs: Observation, lang: str = "ja") -> str:
+    """One observation's figure, its record left out, as the review table words it: unmet
+    「メンバー評価 3.60 < 3.70（0.10 不足）」 (or what is missing), met 「メンバー評価 3.60 ≥ 3.50」."""
+    if not obs.met:
+        return _observed_gap(obs, lang, with_subject=False).text
+    value, threshold = _value_and_threshold(obs, lang)
+    label = _text(obs.label, obs.label_en, lang)
+    return f"{label} {value} {_SHOWN.get(obs.op, obs.op)} {threshold}" if obs.op else f"{label} {value}"
 
 
 def _count(node: ExplanationNode, lang: str) -> list[Item]:

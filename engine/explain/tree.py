@@ -19,8 +19,11 @@ from .observations import Observations
 
 
 class Explainer(Candidates, Observations):
-    def __init__(self, compiled: Compiled, facts: list[Fact], firings: Firings):
+    def __init__(self, compiled: Compiled, facts: list[Fact], firings: Firings, cited: bool = True):
+        """``cited=False``: the evidence names each record's type only, its fields not put in words
+        (``rules impact`` reads the conditions and figures of many decisions, never their records)."""
         self.c = compiled
+        self.cited = cited
         self.facts = facts
         self.by_id = {f.id: f for f in facts}
         self.firings = firings
@@ -53,6 +56,8 @@ class Explainer(Candidates, Observations):
 
     def cite(self, fact: Fact) -> Evidence:
         """A fact as evidence, its fields in words (this policy's labels and catalogues)."""
+        if not self.cited:
+            return Evidence(record_type=fact.type, source="")
         return evidence(fact, self.c.policy, self.types)
 
     def parameters_used(self, root: ExplanationNode) -> list[ParameterValue]:

@@ -26,7 +26,9 @@ from .yamlio import BAD, plain
 
 class RuleFileLoader(Declarations, Parameters, Conditions, Expansion, Tests, References, CertificateSection):
     def load(self) -> Policy | None:
-        content = self.path.read_text(encoding="utf-8")
+        content = self.decoded()
+        if content is None:
+            return None
         doc = self.parse(content)
         if doc is BAD:
             return None
@@ -74,6 +76,20 @@ class RuleFileLoader(Declarations, Parameters, Conditions, Expansion, Tests, Ref
             sha256=hashlib.sha256(content.encode("utf-8")).hexdigest(),
             scales=self.scales, catalogue=self.catalogue, conditions=self.named, certificate=certificate,
         )
+
+
+    def decoded(self) -> str | None:
+        """The file as UTF-8 text; a file saved in another encoding (Shift_JIS from a Windows
+        editor) is a problem at the first byte that is not UTF-8, not a traceback."""
+        raw = self.path.read_bytes()
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = raw.count(b"\n", 0, e.start) + 1
+            col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+            self.err(Loc(self.file, line, col), f"not UTF-8 text (byte 0x{raw[e.start]:02x}): save the rule file as "
+                                                "UTF-8（Shift_JIS などではなく UTF-8 で保存してください）")
+            return None
 
 
 def load_rule_file(path: Path, display: str | None = None) -> Policy:
