@@ -99,10 +99,10 @@ def diff_runs(db, run_a: int, run_b: int) -> RunDiff:
             grants_differ = _grants(da) != _grants(db_)
             if a.rules_content == b.rules_content:
                 change.cause = _besides_rules(facts_differ, grants_differ)
-            elif not facts_differ:
-                change.cause = "rules_grants" if grants_differ else "rules"
-            else:
-                change.cause = "all" if grants_differ else "both"  # unless B's rules on A's facts say otherwise
+            elif not facts_differ and not grants_differ:
+                change.cause = "rules"
+            else:  # unless B's rules on A's facts and grants say otherwise (_counterfactual)
+                change.cause = ("all" if facts_differ else "rules_grants") if grants_differ else "both"
                 pending.append(change)
             out.changes.append(change)
     if pending:
@@ -119,13 +119,17 @@ def _texts_of(db, run_id: int) -> dict[str, str]:
 
 
 def _inputs(doc: dict) -> tuple:
-    """The records a judgement read: its roster row, base facts and the rows derived facts came from."""
-    return (doc.get("s"), tuple(sorted(r for _, r in doc.get("b", []))),
+    """The records a judgement read: its roster row, base facts and the rows derived facts came from
+    (certification history records aside: they are earlier grants, see _grants)."""
+    return (doc.get("s"), tuple(sorted(r for t, r in doc.get("b", []) if t != "certification")),
             tuple(sorted(r for d in doc.get("d", []) for r in d[3])))
 
 
-def _grants(doc: dict) -> list:
-    return sorted((g[0], g[1]) for g in doc.get("g", []))
+def _grants(doc: dict) -> tuple:
+    """What a judgement read as granted earlier: earlier reviews' grants (and overrides), the
+    imported certification history, and the revocations that kept any of them from being held."""
+    return (sorted((g[0], g[1]) for g in doc.get("g", [])),
+            sorted(r for t, r in doc.get("b", []) if t == "certification"), sorted(doc.get("r", [])))
 
 
 def _texts(policy, lang: str = "ja") -> dict[str, str]:
@@ -161,14 +165,14 @@ def _counterfactual(db, a: ReviewRun, b: ReviewRun, pending: list[Change]) -> No
             result[staff_id] = outcomes
     for c in pending:
         mixed = result.get(c.staff_id, {}).get(c.certification)
-        if mixed == c.before:  # B's rules alone change nothing: the facts (and earlier grants) did
-            c.cause = _besides_rules(True, c.cause == "all")
+        if mixed == c.before:  # B's rules alone change nothing: the facts and/or earlier grants did
+            c.cause = _besides_rules(c.cause in ("all", "both"), c.cause in ("all", "rules_grants"))
         elif mixed == c.after:
             c.cause = "rules"
 
 
 def _besides_rules(facts_differ: bool, grants_differ: bool) -> str:
     """What made a difference that the rules did not: the records, the earlier grants, or both."""
-    if facts_differ and grants_differ:
-        return "facts_grants"
-    return "grants" if grants_differ else "facts"
+    if facts_differ:
+        return "facts_grants" if grants_differ else "facts"
+    return "grants"

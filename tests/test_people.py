@@ -179,3 +179,32 @@ def test_replay_finds_a_fact_altered_behind_the_ledger(moka):
 def _current_run(db, year):
     with db.connect() as conn:
         return conn.execute(text("select id from review_run where current and fiscal_year = :y"), {"y": year}).scalar()
+
+
+def test_diff_names_a_change_of_earlier_grants_and_not_the_rules_or_the_facts(moka, tmp_path):
+    """11001's DXエキスパート is held in 2025 (tests/data/moka_samples_expected.csv). It is revoked with
+    effect in 令和7年度 and the year reviewed again under changed rules: the rule change does not
+    touch it (B's rules on A's facts and grants still hold it), the facts are the same records:
+    the earlier grants made the difference. With the same rules it is the grants alone too."""
+    run_review(moka, "moka", 2025, workers=1)
+    first = _current_run(moka, 2025)
+    assert _outcome(moka, "11001", 2025, "dx_expert") == "held"
+    r = _cli(moka, "revoke", "11001", "--policy", "moka", "--certification", "dx_expert", "--reason", "異動",
+             "--date", "令和7年10月1日")
+    assert r.exit_code == 0, r.output
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    moka_yaml = (rules / "moka.yaml").read_text(encoding="utf-8")
+    (rules / "moka.yaml").write_text(moka_yaml.replace("value: 3.5", "value: 3.0", 1), encoding="utf-8")
+    run_review(moka, "moka", 2025, rules_dir=rules, workers=1)
+    second = _current_run(moka, 2025)
+    change = next(c for c in diff_runs(moka, first, second).changes
+                  if (c.staff_id, c.certification) == ("11001", "dx_expert"))
+    assert change.before == "held" and change.after != "held"
+    assert change.cause == "grants", change.cause
+    # the same revocation seen between two runs of the same rules
+    run_review(moka, "moka", 2025, rules_dir=rules, workers=1)
+    third = _current_run(moka, 2025)
+    assert not [c for c in diff_runs(moka, second, third).changes if c.staff_id == "11001"]
+    diffed = _cli(moka, "diff", str(first), str(second))
+    assert "既認定（前年度までの判定・上書き・取消）の変更による" in diffed.output, diffed.output
