@@ -206,3 +206,16 @@ def test_no_review_no_badges(tmp_path):
     r = CliRunner().invoke(main, ["--db", db, "badges", "-p", "moka", "-y", "2025", "--out", str(out)])
     assert r.exit_code == 1 and "審査結果がありません" in r.output and "Traceback" not in r.output
     assert not list(out.iterdir())
+
+
+def test_the_schema_check_checks_dates():
+    """The official schema declares validFrom a date-time: the validator the tests use must check
+    it (rfc3339-validator installed), or any string would pass. (From the second reader's review.)"""
+    cred = {"@context": ["https://www.w3.org/ns/credentials/v2",
+                         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "id": "urn:uuid:1", "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {"id": "urn:x", "type": ["Profile"]}, "validFrom": "2026-01-15T10:00:00+09:00",
+            "credentialSubject": {"type": ["AchievementSubject"], "achievement": {
+                "id": "urn:a", "type": ["Achievement"], "name": "n", "description": "d", "criteria": {"narrative": "c"}}}}
+    assert not list(VALIDATOR.iter_errors(cred))
+    assert list(VALIDATOR.iter_errors({**cred, "validFrom": "令和7年度のどこか"}))

@@ -23,3 +23,14 @@ def test_the_engine_re_exports_the_errors_facts_raise():
     assert engine.errors.ReviewError is facts.errors.ReviewError
     assert engine.errors.Problem is facts.errors.Problem
     assert issubclass(engine.errors.RuleError, facts.errors.NinteiError)
+
+
+def test_every_package_is_listed_in_pyproject():
+    """pyproject.toml lists the packages by hand: a new one left out would be missing from an
+    installed (not editable) nintei."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {str(p.parent.relative_to(ROOT)).replace("/", ".") for top in ("engine", "facts", "commands")
+             for p in (ROOT / top).rglob("__init__.py")}
+    assert listed == found
