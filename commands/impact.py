@@ -9,7 +9,7 @@ import click
 
 from facts.shown import in_json
 
-from .common import check_out, db_option, fiscal_year_option, format_from_out, lang_option, open_db, say
+from .common import check_out, db_option, fiscal_year_option, format_from_out, in_lang, lang_option, open_db, say
 from .review import _plain_table, _write
 
 _SUFFIXES = {".json": "json", ".csv": "csv", ".txt": "text"}
@@ -50,6 +50,9 @@ def impact_cmd(ctx: click.Context, path: Path, fiscal_year: int, policy: str | N
 
     fmt = fmt or format_from_out(out, _SUFFIXES, "text")
     check_out(ctx, out)
+    if out is not None and _is_draft(out, path):
+        raise click.UsageError(in_lang(lang, f"--out {out}: 読み込む下書きの規則ファイルです。別のファイル名を指定してください",
+                                       f"--out {out}: that is the draft rule file being read; give another file name"), ctx)
     draft = load_draft(path, policy)
     db = open_db(ctx)
     result = impact(db, draft, fiscal_year, workers=workers)
@@ -63,3 +66,12 @@ def impact_cmd(ctx: click.Context, path: Path, fiscal_year: int, policy: str | N
         _write("\n".join([*output.text_lines(result, lang), "", title, counts]), out)
         return
     say(*output.text_lines(result, lang, each=False), *counts.splitlines(), err=True)
+
+
+def _is_draft(out: Path, path: Path) -> bool:
+    """``--out`` naming the draft, or a rule file in the draft folder: the policy writer's work."""
+    target = out.expanduser().resolve()
+    source = path.expanduser().resolve()
+    if source.is_dir():
+        return target.parent == source and target.suffix.lower() in (".yaml", ".yml")
+    return target == source

@@ -125,6 +125,9 @@ def check(paths: list[str], judged: bool = False) -> CheckResult:
     if not files:
         result.problems.append(f"{', '.join(paths)}: 仕様書（.feature）がありません")
         return result
+    files = _readable(files, result.problems)
+    if not files:
+        return result
     with tempfile.TemporaryDirectory(prefix="nintei-check-") as tmp:
         tmp_path = Path(tmp)
         out, decided = tmp_path / "results.jsonl", tmp_path / "judged.jsonl"
@@ -149,6 +152,30 @@ def check(paths: list[str], judged: bool = False) -> CheckResult:
             tail = "\n".join((run.stdout + run.stderr).strip().splitlines()[-15:])
             result.problems.append(f"仕様書を実行できませんでした:\n{tail}")
     return result
+
+
+def _readable(files: list[Path], problems: list[str]) -> list[Path]:
+    """The feature files the official Gherkin parser reads as a feature; each other one is a
+    located problem (not run), so that one stray file does not stop the examples of the rest."""
+    from gherkin.errors import CompositeParserException, NoSuchLanguageException, ParserException
+    from gherkin.parser import Parser
+
+    good = []
+    for path in files:
+        try:
+            document = Parser().parse(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as err:
+            problems.append(f"{path}: 読めません（UTF-8 のテキストとして保存してください: {err}）")
+            continue
+        except (CompositeParserException, NoSuchLanguageException, ParserException) as err:
+            detail = "; ".join(str(e) for e in getattr(err, "errors", [err]))
+            problems.append(f"{path}: Gherkin として読めません: {detail}")
+            continue
+        if not document.get("feature"):
+            problems.append(f"{path}: 機能（「機能:」または Feature:）がありません。空のファイルなら消してください")
+            continue
+        good.append(path)
+    return good
 
 
 def report(result: CheckResult, lang: str = "ja") -> str:

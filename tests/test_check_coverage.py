@@ -183,3 +183,20 @@ def test_the_five_policies_examples_each_get_a_figure():
         assert [c["id"] for c in p["certifications"]] == [c.id for c in book.certifications]
         assert all(c["conditions"] for c in p["certifications"])
     print("coverage of features/:", figures, "total", doc["total"])
+
+
+def test_an_odd_feature_file_beside_good_ones_is_a_located_problem_and_the_rest_still_run(tmp_path):
+    """An empty, binary or half-written .feature in the folder once aborted every example (a
+    pytest traceback, 0 examples, coverage of nothing). From the second reader's review."""
+    _feature(tmp_path, AT_THRESHOLD)  # one good example
+    (tmp_path / "メモ.feature").write_text("", encoding="utf-8")
+    (tmp_path / "画像.feature").write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff")
+    (tmp_path / "書きかけ.feature").write_text("# language: ja\n機能: x\n  シナリオ: y\n    前提 方針 \"moka\"\n"
+                                              "      | a | b |\n      | c |\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", "--coverage", str(tmp_path)])
+    assert r.exit_code == 1, r.output
+    assert "KeyError" not in r.output and "site-packages" not in r.output, r.output
+    assert "メモ.feature: 機能（「機能:」または Feature:）がありません" in r.output, r.output
+    assert "画像.feature: 読めません" in r.output and "書きかけ.feature: Gherkin として読めません" in r.output
+    assert "(6:7): inconsistent cell count" in r.output
+    assert "1 例中 1 例が合格" in r.output, r.output  # the good file's example still ran and counts

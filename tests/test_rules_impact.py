@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -275,3 +276,58 @@ def test_a_course_made_required_shows_its_cell_and_the_new_condition(tmp_path):
     assert "（course_matrix）: ebpm.advisor: ○ -> ●\n" in r.output  # the cell, not the whole table
     assert "DX推進アドバイザー（認定）: 認定 -> 非認定" in r.output
     assert "新しい条件（満たさない）: 「EBPM研修」を修了している: 研修受講: 該当する記録なし" in r.output
+
+
+# From the second reader's review: the stored review's grants out of date, facts of later years,
+# --out naming the draft.
+def test_a_revocation_recorded_after_the_review_is_named_as_left_out(tmp_path):
+    """11007 held DX Advisor from the 2024 review (report score 3.67). After the 2025 review a
+    reviewer revokes it, effective 令和7年10月1日 (FY2025). A real review of 2025 with the draft
+    (threshold 3.7) now decides not_certified; impact says nothing changes and gives no notice that
+    the stored review's grants are out of date."""
+    url = _reviewed(tmp_path / "current.db", "moka", [2024], 2025)
+    assert _outcomes(url, "moka", 2025)["11007", "dx_advisor"] == "held"
+    r = _cli(url, "revoke", "11007", "-p", "moka", "-c", "dx_advisor", "--reason", "テスト", "--by", "r2",
+             "--date", "令和7年10月1日")
+    assert r.exit_code == 0, r.output
+    draft = _draft(tmp_path, "moka_report_threshold")
+
+    real_db = tmp_path / "real.db"
+    shutil.copy(tmp_path / "current.db", real_db)
+    real = f"sqlite:///{real_db}"
+    assert _cli(real, "review", "-p", "moka", "-y", "2025", "--format", "json", rules=draft.parent).exit_code == 0
+    assert _outcomes(real, "moka", 2025)["11007", "dx_advisor"] == "not_certified"  # what adopting it decides
+
+    doc = json.loads(_cli(url, "rules", "impact", str(draft), "-y", "2025", "--format", "json").stdout)
+    text = _cli(url, "rules", "impact", str(draft), "-y", "2025").output
+    shown = {(c["staff_id"], c["certification"]): c["after"] for c in doc["changes"]}
+    # the comparison is with the stored review (held), and it says what it leaves out
+    assert shown.get(("11007", "dx_advisor")) is None and doc["recorded_after_run"] == {"revocations": 1}
+    assert "この審査のあとに記録された取消 1 件は、既認定（前の年度までの認定）として含みません" in text, text
+    english = _cli(url, "rules", "impact", str(draft), "-y", "2025", "--lang", "en").output
+    assert "1 revocation(s) recorded after this review are not read as earlier grants" in english, english
+
+
+def test_facts_of_a_later_fiscal_year_are_no_reason_to_review_again(tmp_path):
+    """A 2025 review never reads facts of 2026 (docs/rules.md: every fact is of years up to the
+    review year), yet importing next year's roster makes impact say 2025's facts were left out."""
+    url = _reviewed(tmp_path / "current.db", "moka", [], 2025)
+    late = tmp_path / "令和8年度"
+    late.mkdir()
+    (late / "職員名簿.csv").write_text("職員番号,年度,氏名,所属,職級\n19998,2026,後日 太郎,総務部 総務課,主事\n",
+                                     encoding="utf-8")
+    assert _cli(url, "import", str(late)).exit_code == 0
+    r = _cli(url, "rules", "impact", str(_draft(tmp_path, "moka_report_threshold")), "-y", "2025")
+    assert r.exit_code == 0, r.output
+    assert "この審査のあとに取り込まれた事実" not in r.output, r.output
+
+
+def test_out_never_overwrites_the_draft_it_reads(tmp_path):
+    """--out is refused for the database; the draft (the policy writer's own work) is overwritten
+    with the report without a word."""
+    url = _reviewed(tmp_path / "current.db", "moka", [], 2025)
+    draft = _draft(tmp_path, "moka_report_threshold")
+    text = draft.read_text(encoding="utf-8")
+    r = _cli(url, "rules", "impact", str(draft), "-y", "2025", "--format", "json", "--out", str(draft))
+    assert draft.read_text(encoding="utf-8") == text, "the draft was replaced by the report"
+    assert r.exit_code == 2 and "下書き" in r.output, r.output

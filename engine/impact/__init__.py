@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from facts.stream import ALL, year_index
 from facts.tables import FactRow
@@ -26,7 +26,7 @@ from ..model import OUTCOMES
 from ..replay import _grants_read, _revoked
 from ..review import CHUNK, compiled_for_run, current_run
 from ..rulefile import Policy
-from ..tables import ReviewRun
+from ..tables import Override, ReviewRun, Revocation
 from . import compare
 from .compare import Change, Compared
 from .draft import ParameterChange, load_draft, parameter_changes
@@ -45,7 +45,10 @@ class Impact:
     changes: list[Change] = field(default_factory=list)
     counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # cert -> before/after -> kind
     staff: int = 0
-    later_facts: int = 0  # fact rows stored after the run started: not part of this comparison
+    later_facts: int = 0  # fact rows of the year (or before) stored after the run: not part of this comparison
+    # recorded after the run, not read as earlier grants by this comparison: overrides, revocations,
+    # reviews of earlier years (a review of the year again takes them in)
+    later_actions: dict[str, int] = field(default_factory=dict)
 
     @property
     def policy(self) -> str:
@@ -93,7 +96,17 @@ def impact(db, draft: Policy, fiscal_year: int, workers: int | None = None, chun
             out.add(c)
     out.counts = {c: out.counts[c] for c in out.labels if c in out.counts}
     with db.connect() as conn:
-        out.later_facts = conn.execute(select(func.count()).select_from(FactRow).where(FactRow.id > upto)).scalar() or 0
+        out.later_facts = conn.execute(select(func.count()).select_from(FactRow).where(
+            FactRow.id > upto, or_(FactRow.fiscal_year.is_(None), FactRow.fiscal_year <= fiscal_year))).scalar() or 0
+        after = run.started_at
+        out.later_actions = {k: n for k, n in (
+            ("overrides", conn.execute(select(func.count()).select_from(Override).where(
+                Override.policy == run.policy, Override.fiscal_year < fiscal_year, Override.at > after)).scalar()),
+            ("revocations", conn.execute(select(func.count()).select_from(Revocation).where(
+                Revocation.policy == run.policy, Revocation.fiscal_year <= fiscal_year, Revocation.at > after)).scalar()),
+            ("runs", conn.execute(select(func.count()).select_from(ReviewRun).where(
+                ReviewRun.policy == run.policy, ReviewRun.fiscal_year < fiscal_year, ReviewRun.status != "failed",
+                ReviewRun.started_at > after)).scalar())) if n}
     return out
 
 

@@ -31,6 +31,13 @@ WORDS: dict[str, tuple[Any, Any]] = {
                     "実行してください）。",
                     "Note: {n:,} fact rows imported after this review are not included (run the review again "
                     "first to include them)."),
+    "later_actions": ("注意: この審査のあとに記録された{what}は、既認定（前の年度までの認定）として含みません"
+                      "（含めるには、先に review をもう一度実行してください）。",
+                      "Note: {what} recorded after this review are not read as earlier grants here (run the review "
+                      "again first to include them)."),
+    "overrides": ("上書き {n:,} 件", "{n:,} override(s)"),
+    "revocations": ("取消 {n:,} 件", "{n:,} revocation(s)"),
+    "runs": ("前の年度の審査 {n:,} 件", "{n:,} review(s) of earlier years"),
     "changes": ("結果が変わる判定: {n:,} 件", "Decisions whose outcome changes: {n:,}"),
     "no_changes": ("結果が変わる判定はありません（職員 {staff:,} 人、判定 {decisions:,} 件）。",
                    "No decision changes outcome ({staff:,} staff, {decisions:,} decisions)."),
@@ -120,6 +127,9 @@ def text_lines(r: Impact, lang: str = "ja", each: bool = True) -> list[str]:
         lines.append(word("no_parameters", lang))
     if r.later_facts:
         lines.append(word("later_facts", lang).format(n=r.later_facts))
+    if r.later_actions:
+        what = ("・" if lang != "en" else ", ").join(word(k, lang).format(n=n) for k, n in r.later_actions.items())
+        lines.append(word("later_actions", lang).format(what=what))
     if not r.changes:
         decisions = sum(r.counts[c]["before"][o] for c in r.counts for o in ("certified", "held", "not_certified"))
         lines.append(word("no_changes", lang).format(staff=r.staff, decisions=decisions))
@@ -164,6 +174,7 @@ def document(r: Impact) -> dict[str, Any]:
         "counts": {cert: {"label": r.labels.get(cert, (cert, cert))[0], **sides} for cert, sides in r.counts.items()},
         "staff": r.staff,
         "facts_imported_after_run": r.later_facts,
+        "recorded_after_run": r.later_actions,
     }
 
 
