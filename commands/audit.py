@@ -79,6 +79,23 @@ def _status(status: str, current: bool, lang: str) -> str:
     return (STATUS_EN if lang == "en" else STATUS_JA).get(status, status)
 
 
+def _known_run(db, run_id: int) -> None:
+    """``--run`` names a review the database or its ledger knows (a run whose row was deleted is
+    still in the ledger: verify finds that); else exit 1, not "intact" for nothing checked."""
+    from sqlmodel import Session, select
+
+    from engine.errors import ReviewError
+    from engine.tables import ReviewRun
+    from facts.ledger import LedgerEntry
+
+    with Session(db) as session:
+        if session.get(ReviewRun, run_id) is not None or session.exec(select(LedgerEntry.seq).where(
+                LedgerEntry.kind == "run", LedgerEntry.ref == run_id)).first() is not None:
+            return
+    raise ReviewError(f"審査 run {run_id} はありません（`nintei runs` で一覧を確かめてください）",
+                      en=f"there is no review run {run_id} (`nintei runs` lists them)")
+
+
 def _width(text: str) -> int:
     import unicodedata
 
@@ -104,6 +121,8 @@ def verify_cmd(ctx: click.Context, run_id: int | None, kept_head: str | None, la
     from engine.audit import KIND_EN, KIND_JA, verify
 
     db = open_db(ctx)
+    if run_id is not None:
+        _known_run(db, run_id)
     result = verify(db, run_id)
     if kept_head is not None:
         from engine.audit import Problem
@@ -132,7 +151,7 @@ def verify_cmd(ctx: click.Context, run_id: int | None, kept_head: str | None, la
         say(in_lang(lang, f"台帳は完全です{scope}: 項目 {result.entries:,} 件（{kinds}）、審査 {result.runs_checked:,} 件、"
                           f"判定 {result.decisions_checked:,} 件を検証しました。",
                     f"The ledger is intact{scope}: verified {result.entries:,} entries ({kinds}), "
-                    f"{result.runs_checked:,} review runs and {result.decisions_checked:,} decisions."))
+                    f"{result.runs_checked:,} review run(s) and {result.decisions_checked:,} decision(s)."))
         say(in_lang(lang, "台帳の先頭ハッシュ: ", "Ledger head hash: ") + result.head)
         return
     first = result.problems[0]

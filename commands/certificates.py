@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .common import db_option, fiscal_year_option, lang_option, open_db, policy_option, say
+from .common import db_option, fiscal_year_option, in_lang, lang_of, lang_option, open_db, policy_option, say, worded
 
 out_dir_option = click.option(
     "--out", "out_dir", required=True, type=click.Path(path_type=Path),
@@ -22,17 +22,24 @@ certificate_out_option = click.option(
 def check_out_dir(ctx: click.Context, out_dir: Path) -> None:
     """The ``--out`` folder must exist, before any work (spec/cli.md): a usage error otherwise."""
     if not out_dir.expanduser().is_dir():
-        what = "フォルダではなくファイルです" if out_dir.exists() else "そのフォルダがありません（先に作ってください）"
+        lang = lang_of(ctx)
+        what = in_lang(lang, "フォルダではなくファイルです", "a file, not a folder") if out_dir.exists() else \
+            in_lang(lang, "そのフォルダがありません（先に作ってください）", "there is no such folder (make it first)")
         raise click.UsageError(f"--out {out_dir}: {what}", ctx)
 
 
-def _tell(paths: list[Path], what: str) -> None:
+def _tell(paths: list[Path], what: str, lang: str = "ja") -> None:
     """What was written: the count and a few names (a large review writes hundreds of files)."""
     for path in paths[:3]:
         say(f"  {path.name}", err=True)
     if len(paths) > 3:
-        say(f"  ほか {len(paths) - 3} ファイル", err=True)
+        say(in_lang(lang, f"  ほか {len(paths) - 3} ファイル", f"  and {len(paths) - 3} more file(s)"), err=True)
     say(what, err=True)
+
+
+def _removed(paths: list[Path], lang: str) -> None:
+    _tell(paths, in_lang(lang, f"前回の実行で書き、今回は書かないファイル {len(paths)} 件を消しました。",
+                         f"Removed {len(paths)} file(s) an earlier run wrote that this run does not write."), lang)
 
 
 @click.command("certificate")
@@ -78,20 +85,26 @@ def certificate_cmd(ctx: click.Context, policy: str, fiscal_year: int, staff_id:
     review = granted(db, policy, fiscal_year, staff_id=staff_id)
     written = write_certificates(review, out_dir, pdf=not no_pdf, lang=lang)
     if written.removed:
-        _tell(written.removed, f"前回の実行で書き、今回は書かないファイル {len(written.removed)} 件を消しました。")
+        _removed(written.removed, lang)
     if not review.grants:
-        who = f"職員 {staff_id} は" if staff_id else ""
-        say(f"{who}この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。認定証は作りません。",
+        who = in_lang(lang, f"職員 {staff_id} は", f"staff {staff_id}: ") if staff_id else ""
+        say(in_lang(lang, f"{who}この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。認定証は作りません。",
+                    f"{who}this review (run {review.run_id}) granted no new certification: no certificate is made."),
             err=True)
         return
     files = written.html + written.pdf
     _tell([p for p in files if p.stem.endswith(("_全件", "_all"))] or files,
-          f"認定証 {len(review.grants)} 枚を {out_dir} に書き出しました"
-          f"（HTML {len(written.html)} ファイル、PDF {len(written.pdf)} ファイル）。")
+          in_lang(lang, f"認定証 {len(review.grants)} 枚を {out_dir} に書き出しました"
+                        f"（HTML {len(written.html)} ファイル、PDF {len(written.pdf)} ファイル）。",
+                  f"Wrote {len(review.grants)} certificate(s) to {out_dir} ({len(written.html)} HTML file(s), "
+                  f"{len(written.pdf)} PDF file(s))."), lang)
     if written.no_pdf_reason:
-        say(f"PDF は作れませんでした: {written.no_pdf_reason}", err=True)
-        say("HTML をブラウザで開いて印刷するか、Chromium を入れてもう一度実行してください"
-            "（HTML だけでよければ --no-pdf）。", err=True)
+        say(in_lang(lang, f"PDF は作れませんでした: {written.no_pdf_reason}",
+                    f"No PDF could be made: {written.no_pdf_reason}"), err=True)
+        say(in_lang(lang, "HTML をブラウザで開いて印刷するか、Chromium を入れてもう一度実行してください"
+                          "（HTML だけでよければ --no-pdf）。",
+                    "Open the HTML in a browser and print it, or install Chromium and run again "
+                    "(--no-pdf for HTML only)."), err=True)
         ctx.exit(1)
 
 
@@ -106,13 +119,14 @@ def certificate_cmd(ctx: click.Context, policy: str, fiscal_year: int, staff_id:
               help="自治体が公開鍵（書き出す 発行者公開鍵.jwk.json）を公開する URL。JWT のヘッダーの kid。--key のとき必須")
 @click.option("--issuer-id", metavar="URI", default=None,
               help="発行者の id（自治体の URL や DID）。--key のとき必須。既定: urn:nintei:issuer:<方針>")
-@click.option("--status-url", metavar="URL", default=None, callback=lambda ctx, param, value: _status_url(value),
+@click.option("--status-url", metavar="URL", default=None, callback=lambda ctx, param, value: _status_url(ctx, value),
               help="自治体が失効リスト（書き出す 失効リスト.json）を公開する URL。各バッジにその中の位置が入り、"
                    "取り消された認定（revoke・上書き・再審査）のバッジは失効と示されます")
+@lang_option(what="メッセージ")
 @db_option
 @click.pass_context
 def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path, key_path: Path | None,
-               key_id: str | None, issuer_id: str | None, status_url: str | None) -> None:
+               key_id: str | None, issuer_id: str | None, status_url: str | None, lang: str) -> None:
     """オープンバッジ（Open Badges 3.0）: その年度の審査で認定された区分ごとに1つの
     OpenBadgeCredential（JSON-LD）を書きます。受け取る職員は、その職員の受領者コード（職員ごとの
     ランダムな秘密のコード）の salt 付きハッシュで示し、職員番号はファイルのどこにも書きません。
@@ -148,22 +162,32 @@ def badges_cmd(ctx: click.Context, policy: str, fiscal_year: int, out_dir: Path,
         status = badge_status.preparer(db, status_url, review,
                                        lambda: issuer_profile(review, issuer_id).model_dump(exclude_none=True))
         if key is None:
-            say("注意: --key がないため 失効リスト.json は署名なしです。検証者の多くは署名のない失効リストを確かめられません"
-                "（自治体の署名の手順で署名するか、--key を付けてください）。", err=True)
+            say(in_lang(lang, "注意: --key がないため 失効リスト.json は署名なしです。検証者の多くは署名のない失効リストを"
+                              "確かめられません（自治体の署名の手順で署名するか、--key を付けてください）。",
+                        "Note: without --key the status list 失効リスト.json is unsigned; most verifiers cannot check "
+                        "an unsigned list (sign it by the municipality's own procedure, or give --key)."), err=True)
     written = write_badges(review, out_dir, lambda staff: recipients.codes_for(db, staff), key, issuer_id, status)
+    n = len(review.grants)
     if not review.grants:
-        say(f"この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。バッジは作りません。", err=True)
+        say(in_lang(lang, f"この審査（実行番号 {review.run_id}）で新たに認定された区分はありません。バッジは作りません。",
+                    f"This review (run {review.run_id}) granted no new certification: no badge is made."), err=True)
     else:
-        signed = f"（署名付き VC-JWT {len(review.grants)} 件と公開鍵 {PUBLIC_KEY_FILE} も）" if key is not None else ""
-        _tell(written.files, f"オープンバッジ {len(review.grants)} 件{signed}を {out_dir} に書き出しました。")
+        signed = in_lang(lang, f"（署名付き VC-JWT {n} 件と公開鍵 {PUBLIC_KEY_FILE} も）",
+                         f" (and {n} signed VC-JWT(s) and the public key {PUBLIC_KEY_FILE})") if key is not None else ""
+        _tell(written.files, in_lang(lang, f"オープンバッジ {n} 件{signed}を {out_dir} に書き出しました。"
+                                           f"受領者コード.csv のコードをバッジと一緒に本人に渡してください（公開しないこと）。",
+                                     f"Wrote {n} Open Badge(s){signed} to {out_dir}. Hand each staff member the code in "
+                                     f"受領者コード.csv with their badge (do not publish it)."), lang)
     if written.status_list is not None:
-        say(f"失効リスト {written.status_list.name}（失効 {written.revoked:,} 件）を書きました。{status_url} に公開してください。",
-            err=True)
+        say(in_lang(lang, f"失効リスト {written.status_list.name}（失効 {written.revoked:,} 件）を書きました。"
+                          f"{status_url} に公開してください。",
+                    f"Wrote the status list {written.status_list.name} ({written.revoked:,} revoked); publish it at "
+                    f"{status_url}."), err=True)
     if written.removed:
-        _tell(written.removed, f"前回の実行で書き、今回は書かないファイル {len(written.removed)} 件を消しました。")
+        _removed(written.removed, lang)
 
 
-def _status_url(value: str | None) -> str | None:
+def _status_url(ctx: click.Context, value: str | None) -> str | None:
     """``--status-url``, checked before anything is read (a usage error, exit 2)."""
     if value is None:
         return None
@@ -172,7 +196,7 @@ def _status_url(value: str | None) -> str | None:
     try:
         return normal_url(value)
     except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="--status-url")
+        raise click.BadParameter(worded(err, ctx), param_hint="--status-url")
 
 
 def _signing_key(ctx: click.Context, key_path: Path, key_id: str | None, issuer_id: str | None):

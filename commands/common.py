@@ -88,6 +88,11 @@ def in_lang(lang: str, ja: str, en: str) -> str:
     return en if lang == "en" else ja
 
 
+def wrote(out, lang: str) -> None:
+    """Said on standard error once an ``--out`` file is written."""
+    say(in_lang(lang, f"{out} に書き出しました。", f"Wrote {out}."), err=True)
+
+
 def lang_of(ctx: click.Context | None) -> str:
     """The command's language (``--lang`` is eager: known before the other options are converted)."""
     settings = ctx.find_object(Settings) if ctx is not None else None

@@ -58,12 +58,12 @@ def impact_cmd(ctx: click.Context, path: Path, fiscal_year: int, policy: str | N
     result = impact(db, draft, fiscal_year, workers=workers)
     counts = _plain_table(output.counts_headers(lang), output.counts_rows(result, lang))
     if fmt == "json":
-        _write(in_json(json.dumps(output.document(result), ensure_ascii=False, indent=2)) + "\n", out)
+        _write(in_json(json.dumps(output.document(result), ensure_ascii=False, indent=2)) + "\n", out, lang)
     elif fmt == "csv":
-        _write(output.csv_parts(result, lang), out)
+        _write(output.csv_parts(result, lang), out, lang)
     else:
         title = output.word("counts", lang)
-        _write("\n".join([*output.text_lines(result, lang), "", title, counts]), out)
+        _write("\n".join([*output.text_lines(result, lang), "", title, counts]), out, lang)
         return
     say(*output.text_lines(result, lang, each=False), *counts.splitlines(), err=True)
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from .common import check_out, db_option, fiscal_year_option, format_from_out, lang_option, open_db, policy_option, say
+from .common import (check_out, db_option, fiscal_year_option, format_from_out, in_lang, lang_option, open_db,
+                     policy_option, say, wrote)
 
 
 @click.command("report")
@@ -35,9 +36,11 @@ def report_cmd(ctx: click.Context, policy: str, fiscal_year: int, fmt: str | Non
 
     fmt = fmt or format_from_out(out, {".xlsx": "xlsx", ".html": "html", ".htm": "html"}, "")
     if not fmt:
-        raise click.UsageError(f"--out {out}: 形式が決まりません。拡張子を .xlsx か .html にするか、"
-                               "--format xlsx|html を指定してください", ctx)
+        raise click.UsageError(in_lang(lang, f"--out {out}: 形式が決まりません。拡張子を .xlsx か .html にするか、"
+                                             "--format xlsx|html を指定してください",
+                                       f"--out {out}: which format? End the name in .xlsx or .html, or give "
+                                       "--format xlsx|html"), ctx)
     check_out(ctx, out)
     db = open_db(ctx)
     write_report(db, policy, fiscal_year, fmt, out, lang)
-    say(f"{out} に書き出しました。", err=True)
+    wrote(out, lang)

@@ -12,7 +12,7 @@ import click
 from facts.shown import in_json, one_line, visible
 
 from .common import (check_out, db_option, discarded_if_it_fails, fiscal_year_option, format_from_out, lang_option,
-                     open_db, policy_option, say)
+                     open_db, policy_option, say, wrote)
 from .importing import import_facts
 
 
@@ -78,7 +78,7 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
     else:
         document = None
     if document is not None:
-        _write(document, out)
+        _write(document, out, lang)
         say(*_plain_table(render.counts_headers(lang), render.counts_table(seen, lang)).splitlines(), err=True)
         return
     title = f"{policy} {render.fiscal_year_text(fiscal_year, lang)}"
@@ -91,7 +91,7 @@ def review_cmd(ctx: click.Context, policy: str, fiscal_year: int, facts_paths: t
         console.print(_rich_table(*table, title=title))
         console.print(_rich_table(*counts))
     else:
-        _write(visible(f"{one_line(title)}\n" + _plain_table(*table) + "\n" + _plain_table(*counts)), out)
+        _write(visible(f"{one_line(title)}\n" + _plain_table(*table) + "\n" + _plain_table(*counts)), out, lang)
 
 
 _REVIEW_SUFFIXES = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".txt": "table"}
@@ -123,7 +123,7 @@ def _write_workbook(db, result, decisions, lang: str, out: Path | None) -> None:
     grades = staff_grades(db, result.fiscal_year)
     if out is not None:
         review_workbook(decisions, certifications, grades, result.fiscal_year, out, lang)
-        say(f"{out} に書き出しました。", err=True)
+        wrote(out, lang)
         return
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "review.xlsx"
@@ -172,7 +172,7 @@ def _run_with_progress(run_review: Callable[..., Any], db, policy: str, fiscal_y
         return run_review(db, policy, fiscal_year, progress=progress, workers=workers, before_replace=before_replace)
 
 
-def _write(text: str | Iterable[str], out: Path | None) -> None:
+def _write(text: str | Iterable[str], out: Path | None, lang: str = "ja") -> None:
     """Text, or its pieces as they come (a large review's JSON), to stdout or ``out``."""
     parts = [text] if isinstance(text, str) else text
     if out is None:
@@ -186,8 +186,8 @@ def _write(text: str | Iterable[str], out: Path | None) -> None:
                 for part in parts:
                     f.write(part)
         except OSError as err:
-            raise NinteiError(f"{out} に書き出せません: {err.strerror or err}")
-        say(f"{out} に書き出しました。", err=True)
+            raise NinteiError(f"{out} に書き出せません: {err.strerror or err}", en=f"cannot write {out}: {err.strerror or err}")
+        wrote(out, lang)
 
 
 @click.command("explain")
@@ -235,7 +235,7 @@ def explain_cmd(ctx: click.Context, staff_id: str, policy: str, fiscal_year: int
                                reviewed_on=run.started_at, ledger_hash=_ledger_hash(db, run.id))
     else:
         document = visible(render.render_text(decisions, lang, run_id=run.id, rules_version=run.rules_version))
-    _write(document, out)
+    _write(document, out, lang)
 
 
 def _ledger_hash(db, run_id: int) -> str | None:

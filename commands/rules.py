@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .common import db_option, lang_option, say
+from .common import db_option, in_lang, lang_option, say
 
 VALIDITY_JA = {"permanent": "永続", "yearly": "毎年判定"}
 
@@ -27,15 +27,16 @@ def rules_group() -> None:
     """
 
 
-def _validity(cert: Any) -> str:
+def _validity(cert: Any, lang: str = "ja") -> str:
     value = str(getattr(cert.validity, "value", cert.validity))
-    return VALIDITY_JA.get(value, value)
+    return value if lang == "en" else VALIDITY_JA.get(value, value)
 
 
 @rules_group.command("list")
+@lang_option(what="名称")
 @db_option
-def rules_list_cmd() -> None:
-    """方針と、その認定区分を一覧にします（日本語の名称）。
+def rules_list_cmd(lang: str) -> None:
+    """方針と、その認定区分を一覧にします（日本語の名称。--lang en で規則ファイルの英語の名称）。
 
     \b
     例:
@@ -43,11 +44,14 @@ def rules_list_cmd() -> None:
     """
     from engine.rulebook import load_rulebook
 
+    en = lang == "en"
     for policy in load_rulebook().policies.values():
-        say(f"{policy.id}  {policy.municipality.ja} "
-            f"{policy.title.ja}".rstrip())
+        name, title = ((policy.municipality.en or policy.municipality.ja, policy.title.en or policy.title.ja) if en
+                       else (policy.municipality.ja, policy.title.ja))
+        say(f"{policy.id}  {name} {title}".rstrip())
         for cert in policy.certifications:
-            say(f"  {cert.id}  {cert.label.ja}（{_validity(cert)}）")
+            label = (cert.label.en or cert.label.ja) if en else cert.label.ja
+            say(f"  {cert.id}  {label} ({_validity(cert, lang)})" if en else f"  {cert.id}  {label}（{_validity(cert)}）")
 
 
 @rules_group.command("show")
@@ -67,14 +71,13 @@ def rules_show_cmd(policy_id: str, fiscal_year: str | None, lang: str) -> None:
     """
     from datetime import date
 
-    from engine.errors import ReviewError
     from engine.rulebook import load_rulebook
     from engine.show import show_policy
     from facts.dates import fiscal_year_of, parse_fiscal_year
 
     policies = load_rulebook().policies
     if policy_id not in policies:
-        raise ReviewError(f"方針 {policy_id!r} はありません（あるもの: {', '.join(sorted(policies))}）")
+        load_rulebook().policy(policy_id)  # says so, in either language
     year = parse_fiscal_year(fiscal_year) if fiscal_year else fiscal_year_of(date.today())
     from facts.shown import visible
 
@@ -84,8 +87,9 @@ def rules_show_cmd(policy_id: str, fiscal_year: str | None, lang: str) -> None:
 @rules_group.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="警告があっても終了コード 1 にする")
+@lang_option(what="要約")
 @db_option
-def rules_lint_cmd(paths: tuple[Path, ...], strict: bool) -> None:
+def rules_lint_cmd(paths: tuple[Path, ...], strict: bool, lang: str) -> None:
     """規則ファイルを静的に検査し、問題を file:line:col: で一行ずつ示します（既定: rules/）。
 
     エラー（読み込めない）があれば終了コード 1。警告（引用も読み方もないパラメータ、説明文のない
@@ -104,7 +108,8 @@ def rules_lint_cmd(paths: tuple[Path, ...], strict: bool) -> None:
         say(str(f))
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
-    say(f"エラー {errors} 件、警告 {warnings} 件" if findings else "問題はありません", err=bool(findings))
+    say(in_lang(lang, f"エラー {errors} 件、警告 {warnings} 件", f"{errors} error(s), {warnings} warning(s)") if findings
+        else in_lang(lang, "問題はありません", "No problems found"), err=bool(findings))
     if errors or (strict and warnings):
         sys.exit(1)
 

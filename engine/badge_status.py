@@ -34,6 +34,8 @@ from urllib.parse import quote, urlsplit
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from facts.errors import Worded
+
 from .errors import NinteiError
 from .grants import JST, GrantedReview
 from .review import current_run
@@ -65,8 +67,10 @@ def normal_url(url: str) -> str:
         port_ok = False
     if parts.scheme not in ("https", "http") or not parts.hostname or "#" in url or "@" in parts.netloc \
             or not port_ok:
-        raise ValueError(f"{url}: 失効リストを公開する URL を https://ホスト名/… の形で指定してください（# や"
-                         "ユーザー名・パスワードを含まないもの。例: https://www.city.example.lg.jp/nintei/status-2025.json）")
+        raise Worded(f"{url}: 失効リストを公開する URL を https://ホスト名/… の形で指定してください（# や"
+                     "ユーザー名・パスワードを含まないもの。例: https://www.city.example.lg.jp/nintei/status-2025.json）",
+                     f"{url}: give the URL where the status list will be published as https://host/... (without # "
+                     "or a user name or password; e.g. https://www.city.example.lg.jp/nintei/status-2025.json)")
     return encoded
 
 

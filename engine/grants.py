@@ -83,8 +83,9 @@ def granted(db, policy_id: str, fiscal_year: int, staff_id: str | None = None) -
     policy = load_rulebook().policy(policy_id)
     run = current_run(db, policy_id, fiscal_year)
     if run is None:
-        raise ReviewError(f"方針 {policy_id} の {fiscal_year}年度の審査結果がありません: 先に "
-                          f"`nintei review --policy {policy_id} --fiscal-year {fiscal_year}` を実行してください")
+        command = f"nintei review --policy {policy_id} --fiscal-year {fiscal_year}"
+        raise ReviewError(f"方針 {policy_id} の {fiscal_year}年度の審査結果がありません: 先に `{command}` を実行してください",
+                          en=f"no review of policy {policy_id} for FY{fiscal_year} is stored: run `{command}` first")
     if staff_id is not None:
         decisions = stored_decisions(db, policy_id, fiscal_year, staff_id=staff_id)  # says when unknown
     else:

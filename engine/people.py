@@ -105,6 +105,15 @@ def revoke(db, staff_id: str, policy_id: str, certification: str, reason: str, b
                               en=f"staff {staff_id} was not granted {certification} by FY{fiscal_year_of(on)}, so it "
                                  "cannot be revoked (no review's decision, override or imported certification "
                                  "history holds it)")
+        latest = max(g.fiscal_year for g in granted if g.certification == certification)
+        earlier = session.exec(select(Revocation).where(
+            Revocation.staff_id == staff_id, Revocation.policy == policy_id, Revocation.certification == certification,
+            Revocation.fiscal_year >= latest, Revocation.date <= on).order_by(Revocation.id)).first()
+        if earlier is not None:
+            raise ReviewError(f"職員 {staff_id} の {label} は {earlier.date.isoformat()} 付けで取り消し済みです（{earlier.by}; "
+                              f"根拠: {earlier.reason}）。同じ認定を二度取り消すことはしません",
+                              en=f"staff {staff_id}'s {certification} was already revoked as of {earlier.date.isoformat()} "
+                                 f"({earlier.by}; reason: {earlier.reason}): it is not revoked twice")
         row = Revocation(staff_id=staff_id, policy=policy_id, certification=certification, reason=reason,
                          by=by or ledger.login(), date=on, fiscal_year=fiscal_year_of(on))
         session.add(row)

@@ -56,7 +56,8 @@ def run_review(db, policy_id: str, fiscal_year: int, rules_dir=None,
         index = year_index(db, fiscal_year, mark[0])
     staff_ids = index.roster
     if not staff_ids:
-        raise ReviewError(f"no staff on the roster of fiscal year {fiscal_year}: import the 職員名簿 first")
+        raise ReviewError(f"{fiscal_year}年度の職員名簿に職員がいません: 先にその年度の職員名簿を取り込んでください",
+                          en=f"no staff on the roster of fiscal year {fiscal_year}: import that year's staff roster first")
     compiled = compile_policy(policy, fiscal_year)
     with Session(db) as session:
         grants, revoked = people.earlier_grants(session, policy.id, fiscal_year)
@@ -238,11 +239,15 @@ def stored_decisions(db, policy_id: str, fiscal_year: int, staff_id: str | None 
                 ReviewRun.current == True, ReviewRun.policy == policy_id,  # noqa: E712
                 ReviewRun.fiscal_year == fiscal_year)).first() is not None
         if not reviewed:
-            raise ReviewError(f"方針 {policy_id} の {fiscal_year}年度の審査結果がありません: 先に "
-                              f"`nintei review --policy {policy_id} --fiscal-year {fiscal_year}` を実行してください")
+            command = f"nintei review --policy {policy_id} --fiscal-year {fiscal_year}"
+            raise ReviewError(f"方針 {policy_id} の {fiscal_year}年度の審査結果がありません: 先に `{command}` を実行してください",
+                              en=f"no review of policy {policy_id} for FY{fiscal_year} is stored: run `{command}` first")
         what = f"職員 {staff_id}" + (f" の認定区分 {certification}" if certification else "")
+        what_en = f"staff {staff_id}" + (f", certification {certification}" if certification else "")
         raise ReviewError(f"{what} の判定は、方針 {policy_id} の {fiscal_year}年度の審査にありません"
-                          f"（{fiscal_year}年度の職員名簿にいない職員か、方針にない認定区分です）")
+                          f"（{fiscal_year}年度の職員名簿にいない職員か、方針にない認定区分です）",
+                          en=f"{what_en}: no decision in the FY{fiscal_year} review of policy {policy_id} (not on that "
+                             "year's roster, or not a certification of the policy)")
     return render_rows(db, rows)
 
 

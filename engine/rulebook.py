@@ -21,7 +21,8 @@ class Rulebook:
             return self.policies[policy_id]
         except KeyError:
             known = ", ".join(sorted(self.policies)) or "(none)"
-            raise ReviewError(f"unknown policy '{policy_id}' (policies: {known})") from None
+            raise ReviewError(f"方針 '{policy_id}' はありません（あるもの: {known}）",
+                              en=f"unknown policy '{policy_id}' (policies: {known})") from None
 
     def catalogues(self) -> dict[str, dict[str, list[str]]]:
         """The course catalogues of every policy, for resolving course names at import:

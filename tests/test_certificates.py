@@ -151,7 +151,7 @@ def test_without_chromium_the_html_is_written_and_exit_is_1(reviewed, tmp_path):
 
 @pytest.mark.parametrize("args,message", [
     (["-p", "moka", "-y", "2024"], "2024年度の審査結果がありません"),
-    (["-p", "nosuch", "-y", "2025"], "unknown policy 'nosuch'"),
+    (["-p", "nosuch", "-y", "2025"], "方針 'nosuch' はありません"),
     (["-p", "moka", "-y", "2025", "--staff", "99999"], "職員 99999 の判定は"),
 ])
 def test_clear_errors_never_a_traceback(reviewed, tmp_path, args, message):

@@ -19,7 +19,9 @@ from cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "facts" / "samples" / "moka"
-JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+# kana, kanji, and the Japanese punctuation and full-width forms (（）、。「」): a Japanese template
+# whose only Japanese left is its brackets is not English either
+JAPANESE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
 # what people typed and the ledger keeps as typed: stays Japanese in English output
 BY, REASON, HEAD, GROUNDS = "人事課 鈴木", "記入漏れを確認", "人事課長", "懲戒処分"
 USER = "監査 太郎"
@@ -102,7 +104,7 @@ def test_runs_in_english(reviewed):
 def test_audit_verify_in_english(reviewed):
     said = english_only(_ok(_cli(reviewed.url, "audit", "verify", "--lang", "en")))
     assert re.search(r"^The ledger is intact: verified 6 entries \(import 1, override 1, revocation 1, review 3\), "
-                     r"3 review runs and 270 decisions\.$", said, re.M), said
+                     r"3 review run\(s\) and 270 decision\(s\)\.$", said, re.M), said
     head = re.search(r"^Ledger head hash: ([0-9a-f]{64})$", said, re.M)[1]
     kept = english_only(_ok(_cli(reviewed.url, "audit", "verify", "--head", head, "--lang", "en")))
     assert "The head hash you kept is ledger entry #6 (0 entries since)." in kept
@@ -320,3 +322,94 @@ def test_files_import_cannot_place_said_in_english(tmp_path):
     assert "謎.csv: which kind of record is this? Name the file or the sheet after the record type" in said.output
     assert "職員名簿.csv:1: 氏名: column '氏名' is there 2 times (keep one heading of a name)" in said.output
     assert "メモ.pdf: cannot read this kind of file" in said.output
+
+
+# From the second reader's review of --lang en: every command that prints for people, in English.
+WRITTEN = "に書き出しました"
+
+
+@pytest.fixture(scope="module")
+def moka25(tmp_path_factory):
+    """Moka's samples imported and reviewed for 2025."""
+    folder = tmp_path_factory.mktemp("lang-en-review")
+    url = f"sqlite:///{folder / 'nintei.db'}"
+    _ok(_cli(url, "import", str(SAMPLES)))
+    _ok(_cli(url, "review", "-p", "moka", "-y", "2025"))
+    return url
+
+
+@pytest.mark.parametrize("args", [
+    ["review", "-p", "moka", "-y", "2025", "--out", "{tmp}/x.csv"],   # commands/review.py:126
+    ["explain", "11003", "-p", "moka", "-y", "2025", "--out", "{tmp}/e.html"],  # commands/review.py:190
+    ["report", "-p", "moka", "-y", "2025", "--out", "{tmp}/r.html"],  # commands/report.py:43
+])
+def test_a_written_file_is_said_in_english(moka25, tmp_path, args):
+    said = _cli(moka25, *[a.format(tmp=tmp_path) for a in args], "--lang", "en")
+    assert said.exit_code == 0, said.output
+    english_only(said.stderr)  # today: "/tmp/.../x.csv に書き出しました。"
+
+
+def test_certificate_says_what_it_wrote_in_english(moka25, tmp_path):
+    said = _cli(moka25, "certificate", "-p", "moka", "-y", "2025", "--out", str(tmp_path), "--no-pdf", "--lang", "en")
+    assert said.exit_code == 0, said.output
+    english_only(said.stderr)  # today: "認定証 6 枚を ... に書き出しました（HTML 7 ファイル、PDF 0 ファイル）。"
+    none = _cli(moka25, "certificate", "-p", "moka", "-y", "2025", "--staff", "11001", "--out", str(tmp_path),
+                "--no-pdf", "--lang", "en")
+    english_only(none.stderr)  # today: "職員 11001 はこの審査（実行番号 1）で新たに認定された区分はありません。…"
+    missing = _cli(moka25, "certificate", "-p", "moka", "-y", "2025", "--out", str(tmp_path / "none"), "--lang", "en")
+    assert missing.exit_code == 2
+    english_only(missing.output)  # today: "--out …/none: そのフォルダがありません（先に作ってください）"
+
+
+def test_badges_take_lang_and_nintei_lang(moka25, tmp_path):
+    """README: every command that prints for people, badges among them, takes --lang and NINTEI_LANG."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    given = _cli(moka25, "badges", "-p", "moka", "-y", "2025", "--out", str(tmp_path / "a"), "--lang", "en")
+    assert given.exit_code == 0, given.output  # today: exit 2, "No such option '--lang'"
+    from_env = _cli(moka25, "badges", "-p", "moka", "-y", "2025", "--out", str(tmp_path / "b"), env={"NINTEI_LANG": "en"})
+    assert from_env.exit_code == 0
+    english_only(from_env.stderr, stored=("バッジ_", "受領者コード", "DXスペシャリスト", "DXエキスパート",
+                                          "DXアドバイザー"))  # today: "オープンバッジ 6 件を … に書き出しました。"
+
+
+def test_rules_lint_honours_nintei_lang():
+    said = _cli("sqlite://", "rules", "lint", env={"NINTEI_LANG": "en"})
+    assert said.exit_code == 0
+    english_only(said.output)  # today: "問題はありません"
+
+
+@pytest.mark.parametrize("args", [
+    ["explain", "11001", "-p", "moka", "-y", "2023"],  # engine/review.py:241
+    ["report", "-p", "moka", "-y", "2023", "--out", "{tmp}/r.html"],
+    ["explain", "99999", "-p", "moka", "-y", "2025"],  # engine/review.py:244
+])
+def test_no_review_or_no_decision_said_in_english(moka25, tmp_path, args):
+    said = _cli(moka25, *[a.format(tmp=tmp_path) for a in args], "--lang", "en")
+    assert said.exit_code == 1
+    english_only(said.output)  # today: "方針 moka の 2023年度の審査結果がありません: 先に …"
+
+
+@pytest.mark.parametrize("args", [
+    ["review", "-p", "mokaa", "-y", "2025"],  # engine/rulebook.py:24 "unknown policy 'mokaa' (policies: ...)"
+    ["review", "-p", "moka", "-y", "2030"],   # engine/review.py:59 "no staff on the roster of fiscal year 2030: ..."
+])
+def test_japanese_by_default_for_an_unknown_policy_or_an_empty_roster(moka25, args):
+    said = _cli(moka25, *args)
+    assert said.exit_code == 1
+    assert not re.search(r"\b(unknown|no staff)\b", said.output), said.output  # today: English in Japanese mode
+    en = _cli(moka25, *args, "--lang", "en")
+    english_only(en.output)  # today: "... import the 職員名簿 first"
+
+
+def test_english_only_catches_japanese_punctuation():
+    """tests/test_lang_en.JAPANESE misses full-width punctuation (（）、。「」): a Japanese template's
+    brackets or commas left in English output pass the helper."""
+    with pytest.raises(AssertionError):
+        english_only("staff 11001（held）、run 2。")
+
+
+def test_audit_verify_of_a_run_that_does_not_exist(moka25):
+    said = _cli(moka25, "audit", "verify", "--run", "99", "--lang", "en")
+    # today: exit 0, "The ledger is intact (the decisions of review run 99): ..., 0 review runs and 0 decisions."
+    assert said.exit_code == 1 and "intact" not in said.output, said.output

@@ -208,3 +208,16 @@ def test_diff_names_a_change_of_earlier_grants_and_not_the_rules_or_the_facts(mo
     assert not [c for c in diff_runs(moka, second, third).changes if c.staff_id == "11001"]
     diffed = _cli(moka, "diff", str(first), str(second))
     assert "既認定（前年度までの判定・上書き・取消）の変更による" in diffed.output, diffed.output
+
+
+def test_a_revoked_certification_is_not_revoked_twice(moka):
+    """A second revocation of the same grant would be a second ledger entry for nothing (and a second
+    end date to argue about): refused, naming the first. (From the second reader's review.)"""
+    run_review(moka, "moka", 2025, workers=1)
+    first = _cli(moka, "revoke", "11001", "--policy", "moka", "--certification", "dx_expert", "--reason", "異動",
+                 "--date", "令和7年10月1日")
+    assert first.exit_code == 0, first.output
+    again = _cli(moka, "revoke", "11001", "--policy", "moka", "--certification", "dx_expert", "--reason", "重ねて")
+    assert again.exit_code == 1 and "2025-10-01 付けで取り消し済みです" in again.output and "異動" in again.output
+    with moka.connect() as conn:
+        assert conn.execute(text("select count(*) from certification_revocation")).scalar() == 1
