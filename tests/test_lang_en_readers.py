@@ -192,7 +192,7 @@ def test_the_article_before_a_kind_of_value_follows_its_sound(kind, value, said)
     assert str(error.value).startswith(f"'{value}' は")  # the Japanese as before
 
 
-def _stored_nan(tmp_path: Path) -> str:
+def _stored_nan(tmp_path: Path) -> tuple[str, int]:
     """The Moka samples imported, then one evaluation's score made NaN behind the importer's back."""
     url = f"sqlite:///{tmp_path / 'n.db'}"
     assert _cli(url, "import", str(ROOT / "facts" / "samples" / "moka")).exit_code == 0
@@ -203,11 +203,11 @@ def _stored_nan(tmp_path: Path) -> str:
         values = {**json.loads(data), "score": float("nan")}
         conn.execute(text("update fact_row set data = :d where id = :i"), {"d": json.dumps(values), "i": row_id})
     engine.dispose()
-    return url
+    return url, row_id
 
 
 def test_stored_values_no_review_can_use_are_told_in_english(tmp_path):
-    url = _stored_nan(tmp_path)
+    url, _ = _stored_nan(tmp_path)
     japanese = _cli(url, "review", "--policy", "moka", "--fiscal-year", "2025")
     english = _cli(url, "review", "--policy", "moka", "--fiscal-year", "2025", "--lang", "en")
     assert (japanese.exit_code, english.exit_code) == (1, 1)
@@ -221,6 +221,20 @@ def test_stored_values_no_review_can_use_are_told_in_english(tmp_path):
     assert ja.endswith("の値 'nan' は有限の数値ではありません (nan や inf は審査に使えません)")
     assert en.startswith(location) and en.endswith("is not a finite number (nan and inf cannot be used in a review)")
     assert not JAPANESE.search(en.removeprefix(location))
+
+
+def test_stored_records_read_back_by_id_are_told_in_english(tmp_path):
+    """What a stored review's explanation reads back (facts.stream.load_rows)."""
+    from facts.stream import load_rows
+
+    url, row_id = _stored_nan(tmp_path)
+    engine = get_engine(url)
+    with pytest.raises(FactError) as error:
+        load_rows(engine, [row_id])
+    engine.dispose()
+    assert error.value.lines()[0] == "登録済みの事実 1 件に使えない値があります"
+    assert error.value.lines("en")[0] == "1 stored fact(s) hold values that cannot be used"
+    assert error.value.lines("en")[1].endswith("is not a finite number (nan and inf cannot be used in a review)")
 
 
 class _Writing:
