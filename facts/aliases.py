@@ -220,8 +220,10 @@ def canonical(kind: str, value: str) -> str:
     from facts.errors import Worded
 
     accepted = accepted_values(kind)
+    what = {"nominated_for": "nomination"}.get(kind, kind.replace("_", " "))
+    article = "an" if what[0] in "aeiou" else "a"
     raise Worded(f"'{value}' は{label}として使えません (使える値: {accepted})",
-                 f"'{value}' cannot be used as a {kind.replace('_', ' ')} (accepted: {accepted})")
+                 f"'{value}' cannot be used as {article} {what} (accepted: {accepted})")
 
 
 def accepted_values(kind: str) -> str:

@@ -13,6 +13,10 @@ from sqlmodel import SQLModel, create_engine
 DEFAULT_URL = "sqlite:///nintei.db"
 SQLITE_BUSY_SECONDS = 60.0  # how long an SQLite command waits for another's write lock
 
+# what a command waiting for another's write lock says: (Japanese, English), picked by lang == "en"
+WAITING_FOR_WRITER = ("データベースに別の処理が書き込んでいます。終わるのを待っています…",
+                      "another process is writing to the database: waiting for it to finish…")
+
 
 def get_engine(url: str | None = None) -> Engine:
     """An engine for ``url``, else ``$NINTEI_DB``, else ``nintei.db`` in the working directory.
@@ -41,7 +45,7 @@ def advisory_key(*parts: object) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def init_db(engine: Engine, waiting: Callable[[str], None] | None = None) -> None:
+def init_db(engine: Engine, waiting: Callable[[str], None] | None = None, lang: str = "ja") -> None:
     """Create every table that is missing: ``facts.tables`` and, when present, ``engine.tables``;
     then let each such module that has an ``upgrade(conn)`` bring an existing database up to date
     (new indexes, repairs). One transaction; on PostgreSQL concurrent init_db calls queue on an
@@ -49,7 +53,7 @@ def init_db(engine: Engine, waiting: Callable[[str], None] | None = None) -> Non
     SQLite, when there are tables to create, the transaction takes the write lock first (BEGIN
     IMMEDIATE). A database whose tables exist needs no write lock here (when an upgrade writes,
     it takes it). When init_db has to wait for another connection's write lock, ``waiting`` is
-    told, and it waits up to the busy timeout."""
+    told, in ``lang`` ("ja" or "en"), and it waits up to the busy timeout."""
     modules = [importlib.import_module("facts.tables"), importlib.import_module("facts.ledger")]
     try:
         modules.append(importlib.import_module("engine.tables"))
@@ -63,7 +67,7 @@ def init_db(engine: Engine, waiting: Callable[[str], None] | None = None) -> Non
         except OperationalError as exc:
             if not is_locked(exc):
                 raise
-        waiting("データベースに別の処理が書き込んでいます。終わるのを待っています…")
+        waiting(WAITING_FOR_WRITER[lang == "en"])
     _create(engine, modules)
 
 

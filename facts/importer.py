@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from facts.ledger import fact_digest
 from facts.batch import Catalogues, CertificationNames, Row, batch_roster, certification_ids, check_batch
-from facts.db import SQLITE_BUSY_SECONDS, advisory_key, is_locked
+from facts.db import SQLITE_BUSY_SECONDS, WAITING_FOR_WRITER, advisory_key, is_locked
 from facts.errors import FactError, Problem, english
 from facts.parallel import can_fork, fork_map, workers
 from facts.readers import FilePlan, PartRead, RawTable, ReadResult, file_plans
@@ -38,7 +38,7 @@ __all__ = ["Catalogues", "CertificationNames", "Conflict", "ImportReport", "Type
 def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalogues | None = None,
                  certifications: CertificationNames | None = None,
                  waiting: Callable[[str], None] | None = None,
-                 correction: tuple[str, str] | None = None) -> ImportReport:
+                 correction: tuple[str, str] | None = None, lang: str = "ja") -> ImportReport:
     """Import every fact file under ``paths``; all or nothing. Raises ``FactError``.
 
     ``certifications``: the policies and certifications that history rows may name (default: those
@@ -49,7 +49,7 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalo
     the commit, an import holds a lock (PostgreSQL: an advisory lock; SQLite: the write lock,
     waited for up to the busy timeout, facts.db.SQLITE_BUSY_SECONDS). A second import of the
     same files waits, then finds the first one's rows stored and stores nothing new. ``waiting``
-    is told, in words, when the import has to wait.
+    is told, in words of ``lang`` ("ja" or "en"), when the import has to wait.
 
     ``correction`` (reason, by): ``import --correct``: changed values under stored keys are
     stored as corrections (facts/storing.py), the earlier rows kept; without it they are
@@ -65,7 +65,7 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalo
         problems.append(Problem("", "読み込むファイルがありません", message_en="there are no files to read"))
     try:
         with Session(engine) as session:
-            _lock_imports(session, waiting)
+            _lock_imports(session, waiting, lang)
             check_batch(session, roster, rows, catalogues or {}, problems)
             if problems:
                 raise FactError(problems, summary=(
@@ -81,7 +81,7 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], catalogues: Catalo
     return report
 
 
-def _lock_imports(session: Session, waiting: Callable[[str], None] | None) -> None:
+def _lock_imports(session: Session, waiting: Callable[[str], None] | None, lang: str = "ja") -> None:
     """Hold the database's import lock until the session's transaction ends (see import_paths);
     tell ``waiting`` when another import holds it. An SQLite lock not freed within the busy
     timeout is a ``FactError`` (nothing stored), not a traceback."""
@@ -90,7 +90,7 @@ def _lock_imports(session: Session, waiting: Callable[[str], None] | None) -> No
         key = advisory_key("import")
         if not conn.execute(select(func.pg_try_advisory_xact_lock(key))).scalar():
             if waiting:
-                waiting("別の取り込みが終わるのを待っています…")
+                waiting(("別の取り込みが終わるのを待っています…", "waiting for another import to finish…")[lang == "en"])
             conn.execute(select(func.pg_advisory_xact_lock(key)))
     elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
         busy = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar())
@@ -104,7 +104,7 @@ def _lock_imports(session: Session, waiting: Callable[[str], None] | None) -> No
         finally:
             conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy}")
         if waiting:
-            waiting("データベースに別の処理が書き込んでいます。終わるのを待っています…")
+            waiting(WAITING_FOR_WRITER[lang == "en"])
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -97,10 +97,17 @@ def load_year(engine: Engine, fiscal_year: int) -> YearFacts:
     with Session(engine) as session:
         year = _load_year(session, fiscal_year, bad)
     if bad:
-        raise FactError(bad, summary=(
-            f"登録済みの事実 {len(bad)} 件に使えない値があるため、{fiscal_year}年度の審査を行えません。"
-            "次の記録の元の行を確かめ、正しい値で登録し直してください。"))
+        raise unusable_for_review(bad, fiscal_year)
     return year
+
+
+def unusable_for_review(bad: list[Problem], fiscal_year: int) -> FactError:
+    """The error of stored records no review of ``fiscal_year`` can use (``bad``: each named)."""
+    return FactError(bad, summary=(
+        f"登録済みの事実 {len(bad)} 件に使えない値があるため、{fiscal_year}年度の審査を行えません。"
+        "次の記録の元の行を確かめ、正しい値で登録し直してください。"), summary_en=(
+        f"{len(bad)} stored fact(s) hold values no review can use: the review of {fiscal_year} cannot run. "
+        "Check the original rows of these records and import them again with correct values."))
 
 
 def _load_year(session: Session, fiscal_year: int, bad: list[Problem]) -> YearFacts:
@@ -160,7 +167,8 @@ def _rebuild(model: type[R], data: str, file: str, sheet: str | None, row: int,
         values["provenance"] = source
         record = _construct(model, values)
     except (ValueError, TypeError, AttributeError) as exc:
-        bad.append(Problem(str(source), f"{model.record_type} の登録済みの値を読めません ({exc})"))
+        bad.append(Problem(str(source), f"{model.record_type} の登録済みの値を読めません ({exc})",
+                           message_en=f"cannot read the stored values of a {model.record_type} record ({exc})"))
         return None
     for name, required in _NUMERIC[model]:
         value = values.get(name)
@@ -169,16 +177,21 @@ def _rebuild(model: type[R], data: str, file: str, sheet: str | None, row: int,
         kind = value.__class__
         if kind is int or (kind is float and math.isfinite(value)):
             continue
-        bad.append(Problem(str(source), f"{_record_id(record)} の値 '{value}' は有限の数値ではありません"
-                                        " (nan や inf は審査に使えません)", column=name))
+        bad.append(_not_finite(source, record, name, value))
         return None
     if lenient:  # NaN / Infinity only come through json's reading: a number in a text field
         for name, value in values.items():
             if isinstance(value, float) and not math.isfinite(value):
-                bad.append(Problem(str(source), f"{_record_id(record)} の値 '{value}' は有限の数値ではありません"
-                                                " (nan や inf は審査に使えません)", column=name))
+                bad.append(_not_finite(source, record, name, value))
                 return None
     return record
+
+
+def _not_finite(source: Source, record: Record, name: str, value: object) -> Problem:
+    return Problem(str(source), f"{_record_id(record)} の値 '{value}' は有限の数値ではありません"
+                                " (nan や inf は審査に使えません)", column=name,
+                   message_en=f"the value '{value}' of {_record_id(record)} is not a finite number (nan and inf "
+                              "cannot be used in a review)")
 
 
 _SOURCE_SET = {"file", "sheet", "row"}

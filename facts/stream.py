@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from facts.records import RECORD_TYPES, Evaluation, Staff
-from facts.store import _LISTS, StaffFacts, YearFacts, _loads, _rebuild
+from facts.store import _LISTS, StaffFacts, YearFacts, _loads, _rebuild, unusable_for_review
 from facts.tables import FactRow, own_key
 from facts.errors import FactError, Problem
 
@@ -222,9 +222,7 @@ def year_index(engine: Engine, fiscal_year: int, upto: int = ALL) -> YearIndex:
     if unreadable or bad:  # a record no review can read, stored by other means than the import: named, before judging
         for rid, rtype, data, file, sheet, row in unreadable:
             _rebuild(RECORD_TYPES[rtype], data, file, sheet, row, bad)
-        raise FactError(bad, summary=(
-            f"登録済みの事実 {len(bad)} 件に使えない値があるため、{fiscal_year}年度の審査を行えません。"
-            "次の記録の元の行を確かめ、正しい値で登録し直してください。"))
+        raise unusable_for_review(bad, fiscal_year)
     return YearIndex(fiscal_year, on_roster, participants, evaluations, upto)
 
 
@@ -274,5 +272,6 @@ def load_rows(engine: Engine, ids: set[int] | list[int]) -> dict[int, object]:
                 if record is not None:
                     out[rid] = record
     if bad:
-        raise FactError(bad, summary=f"登録済みの事実 {len(bad)} 件に使えない値があります")
+        raise FactError(bad, summary=f"登録済みの事実 {len(bad)} 件に使えない値があります",
+                        summary_en=f"{len(bad)} stored fact(s) hold values that cannot be used")
     return out

@@ -48,7 +48,7 @@ def _id(value: Any) -> Any:
     """An id: text, or a whole number (``1001``, ``1001.0``); ``12.5`` is not an id."""
     if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
         raise Worded(f"{value!r} は番号として使えません (整数ではない数値です。番号は文字か整数で書いてください)",
-                     f"{value!r} cannot be a number of an id (not a whole number: write ids as text or whole numbers)")
+                     f"{value!r} cannot be used as an id (not a whole number: write ids as text or whole numbers)")
     return _checked_text(value)
 
 

@@ -75,14 +75,15 @@ def _expand(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[tu
         elif path.is_file():
             found = iter([(path, path.name)])
         else:
-            problems.append(Problem(str(given), "ファイルもフォルダもありません"))
+            problems.append(Problem(str(given), "ファイルもフォルダもありません", message_en="no such file or folder"))
             continue
         for file, name in found:
             if name.isascii() or not _NOT_UTF8.search(name):
                 yield file, name
             else:  # bytes of another encoding: no name a message, a record's source or the database can hold
                 shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-                problems.append(Problem(shown, "ファイル名が UTF-8 の文字ではありません。名前を付け直してください"))
+                problems.append(Problem(shown, "ファイル名が UTF-8 の文字ではありません。名前を付け直してください",
+                                        message_en="the file name is not in characters of UTF-8: rename the file"))
 
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte os.fsdecode could not decode, kept as a surrogate

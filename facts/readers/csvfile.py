@@ -38,7 +38,7 @@ def parse_text(raw: bytes, suffix: str, name: str, problems: list[Problem]) -> l
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text, suffix)))
     except csv.Error as exc:
-        problems.append(Problem(name, f"CSV として読めません ({exc})"))
+        problems.append(Problem(name, f"CSV として読めません ({exc})", message_en=f"cannot read it as CSV ({exc})"))
         return None
     finally:
         csv.field_size_limit(limit)

@@ -25,16 +25,17 @@ def read_json(path: Path, name: str, result: ReadResult) -> None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        result.problems.append(Problem(name, "文字コードを読めません (UTF-8 で保存してください)"))
+        result.problems.append(Problem(name, _CHARSET, message_en=_CHARSET_EN))
         return
     if (deep := _too_deep(text, MAX_JSON_DEPTH)) is not None:
-        result.problems.append(Problem(str(Source(file=name, row=deep)), _DEEP))
+        result.problems.append(Problem(str(Source(file=name, row=deep)), _DEEP, message_en=_DEEP_EN))
         return
     data = _loads(text, name, result)
     if data is _UNREADABLE:
         return
     if not isinstance(data, list):
-        result.problems.append(Problem(name, "JSON は記録の配列 ([{...}, ...]) にしてください"))
+        result.problems.append(Problem(name, "JSON は記録の配列 ([{...}, ...]) にしてください",
+                                       message_en="make the JSON an array of records ([{...}, ...])"))
         return
     read_objects(name, record_type_for(path.stem), _characters(text, name, enumerate(data, start=1), result), result)
 
@@ -44,7 +45,7 @@ def read_jsonl(path: Path, name: str, result: ReadResult) -> None:
         text = path.read_text(encoding="utf-8-sig")
         lines = text.splitlines()
     except UnicodeDecodeError:
-        result.problems.append(Problem(name, "文字コードを読めません (UTF-8 で保存してください)"))
+        result.problems.append(Problem(name, _CHARSET, message_en=_CHARSET_EN))
         return
     objects = []
     for number, line in enumerate(lines, start=1):
@@ -52,7 +53,7 @@ def read_jsonl(path: Path, name: str, result: ReadResult) -> None:
             continue
         where = f"{name}:{number}"
         if _too_deep(line, MAX_JSON_DEPTH - 1) is not None:
-            result.problems.append(Problem(where, _DEEP))
+            result.problems.append(Problem(where, _DEEP, message_en=_DEEP_EN))
             continue
         item = _loads(line, where, result)
         if item is not _UNREADABLE:
@@ -76,7 +77,9 @@ def _characters(text: str, name: str, items: Iterable[tuple[int, Any]], result: 
         for key, chars in bad.items():
             codes = ", ".join(f"\\u{ord(c):04x}" for c in chars)
             result.problems.append(Problem(f"{name}:{number}", f"文字ではないもの（対になっていないサロゲート {codes}）が"
-                                           "あります。UTF-8 の文字で書いてください", column=_LONE.sub("?", key)))
+                                           "あります。UTF-8 の文字で書いてください", column=_LONE.sub("?", key),
+                                           message_en=f"something that is no character (a lone surrogate {codes}): "
+                                                      "write characters of UTF-8"))
     return kept
 
 
@@ -84,6 +87,9 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _LONE = re.compile("[\ud800-\udfff]")
 _UNREADABLE = object()
 _DEEP = "JSON の入れ子が深すぎます (記録は {\"列名\": 値, ...} の形にし、値は文字か数値にしてください)"
+_DEEP_EN = "JSON nested too deep (write each record as {\"column\": value, ...}, each value text or a number)"
+_CHARSET = "文字コードを読めません (UTF-8 で保存してください)"
+_CHARSET_EN = "cannot read its characters (save it as UTF-8)"
 
 
 class WrittenNumber(float):
@@ -133,11 +139,14 @@ def _loads(text: str, where: str, result: ReadResult) -> Any:
     try:
         return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
-        result.problems.append(Problem(where, f"JSON として読めません ({exc.msg}: {exc.lineno}行 {exc.colno}文字目)"))
+        result.problems.append(Problem(where, f"JSON として読めません ({exc.msg}: {exc.lineno}行 {exc.colno}文字目)",
+                                       message_en=f"cannot read it as JSON ({exc.msg}: line {exc.lineno}, "
+                                                  f"character {exc.colno})"))
     except ValueError:  # an integer of more than 4300 digits
-        result.problems.append(Problem(where, "JSON として読めません (桁の多すぎる数があります)"))
+        result.problems.append(Problem(where, "JSON として読めません (桁の多すぎる数があります)",
+                                       message_en="cannot read it as JSON (a number of too many digits)"))
     except RecursionError:  # _too_deep prevents it; a guard all the same
-        result.problems.append(Problem(where, _DEEP))
+        result.problems.append(Problem(where, _DEEP, message_en=_DEEP_EN))
     return _UNREADABLE
 
 

@@ -30,6 +30,7 @@ MAX_RATIO = 100
 RATIO_FROM_BYTES = 10 << 20
 
 _SPLIT = "シートを分けるか、行を年度や所属ごとに分けて、複数のファイルにして取り込んでください"
+_SPLIT_EN = "split the sheets, or the rows by year or department, into several files and import those"
 
 
 def unpacked_problem(path: Path, name: str) -> Problem | None:
@@ -46,20 +47,30 @@ def unpacked_problem(path: Path, name: str) -> Problem | None:
         total += size
         if size > MAX_PART_BYTES:
             return Problem(name, f"展開すると大きすぎるため読みません（{part.filename} は展開すると {_size(size)}。"
-                                 f"1 つの部分は展開して {_size(MAX_PART_BYTES)} までです）。{_SPLIT}")
+                                 f"1 つの部分は展開して {_size(MAX_PART_BYTES)} までです）。{_SPLIT}",
+                           message_en=f"not read: too large once unpacked ({part.filename} unpacks to "
+                                      f"{_size(size, 'en')}; a part may unpack to {_size(MAX_PART_BYTES, 'en')} at "
+                                      f"most). {_SPLIT_EN.capitalize()}")
         if size > RATIO_FROM_BYTES and size > MAX_RATIO * packed:
             return Problem(name, f"展開すると大きすぎるため読みません（{part.filename} は {_size(packed)} から "
                                  f"{_size(size)} に展開されます: {size // packed:,} 倍。表計算ソフトが書くファイルは "
                                  f"{MAX_RATIO} 倍を超えません）。壊れたファイルか、圧縮爆弾です。元のシステムから"
-                                 f"書き出し直してください。本当にこの大きさなら、{_SPLIT}")
+                                 f"書き出し直してください。本当にこの大きさなら、{_SPLIT}",
+                           message_en=f"not read: too large once unpacked ({part.filename} unpacks from "
+                                      f"{_size(packed, 'en')} to {_size(size, 'en')}: {size // packed:,} times; the "
+                                      f"files spreadsheet programs write stay within {MAX_RATIO} times). A broken "
+                                      "file or a zip bomb: export it again from the system it came from. If it really "
+                                      f"is this large, {_SPLIT_EN}")
     if total > MAX_TOTAL_BYTES:
         return Problem(name, f"展開すると大きすぎるため読みません（展開すると合わせて {_size(total)}。"
-                             f"1 つのファイルは展開して {_size(MAX_TOTAL_BYTES)} までです）。{_SPLIT}")
+                             f"1 つのファイルは展開して {_size(MAX_TOTAL_BYTES)} までです）。{_SPLIT}",
+                       message_en=f"not read: too large once unpacked ({_size(total, 'en')} in all; a file may "
+                                  f"unpack to {_size(MAX_TOTAL_BYTES, 'en')} at most). {_SPLIT_EN.capitalize()}")
     return None
 
 
-def _size(n: int) -> str:
+def _size(n: int, lang: str = "ja") -> str:
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if n >= scale:
             return f"{n / scale:,.1f} {unit}".replace(".0 ", " ")
-    return f"{n:,} バイト"
+    return f"{n:,} bytes" if lang == "en" else f"{n:,} バイト"

@@ -51,7 +51,8 @@ def big_cells(cells: Iterable[Any]) -> list[int]:
 
 
 def too_big_problem(where: str, column: str | None) -> Problem:
-    return Problem(where, "値が大きすぎます (1 つのセルは 1 MiB まで)", column=column)
+    return Problem(where, "値が大きすぎます (1 つのセルは 1 MiB まで)", column=column,
+                   message_en="the value is too large (a cell holds at most 1 MiB)")
 
 
 def cell_value(value: Any) -> Any:

@@ -101,7 +101,8 @@ def read_objects(file: str, default_type: str | None, items: Iterable[tuple[int,
     for number, item in items:
         where = str(Source(file=file, row=number))
         if not isinstance(item, dict):
-            result.problems.append(Problem(where, "記録はオブジェクト ({\"列名\": 値, ...}) にしてください"))
+            result.problems.append(Problem(where, "記録はオブジェクト ({\"列名\": 値, ...}) にしてください",
+                                           message_en="make each record an object ({\"column\": value, ...})"))
             continue
         record = {}
         if any(too_big(k) for k in item):
@@ -119,7 +120,8 @@ def read_objects(file: str, default_type: str | None, items: Iterable[tuple[int,
             continue
         for name, value in zip(names, item.values()):
             if isinstance(value, (dict, list)):
-                result.problems.append(Problem(where, "値は文字・数値にしてください", column=name))
+                result.problems.append(Problem(where, "値は文字・数値にしてください", column=name,
+                                               message_en="make the value text or a number"))
                 continue
             record[name] = cell_value(value)
         if any(v is not None for v in record.values()):

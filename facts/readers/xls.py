@@ -35,14 +35,16 @@ def read_xls(path: Path, name: str, result: ReadResult) -> None:
         return
     if magic != _OLE2:
         if decode(path.read_bytes()) is None:
-            result.problems.append(Problem(name, "Excel (.xls) ファイルとしても、テキストとしても読めません"))
+            result.problems.append(Problem(name, "Excel (.xls) ファイルとしても、テキストとしても読めません",
+                                           message_en="cannot read it as an Excel (.xls) file, nor as text"))
         else:
             read_csv(path, name, result)  # text under the name .xls, as some HR systems export
         return
     try:
         book = xlrd.open_workbook(str(path), on_demand=True, ragged_rows=True)  # rows as long as their last cell
     except Exception as exc:  # xlrd raises XLRDError, struct.error, AssertionError... for a broken file
-        result.problems.append(Problem(name, f"Excel (.xls) ファイルとして読めません ({exc})"))
+        result.problems.append(Problem(name, f"Excel (.xls) ファイルとして読めません ({exc})",
+                                       message_en=f"cannot read it as an Excel (.xls) file ({exc})"))
         return
     try:
         by_file = record_type_for(path.stem)
@@ -50,7 +52,9 @@ def read_xls(path: Path, name: str, result: ReadResult) -> None:
             try:
                 sheet = book.get_sheet(index)
             except Exception as exc:
-                result.problems.append(Problem(name, f"Excel (.xls) のシート {index + 1} を読めません ({exc})"))
+                result.problems.append(Problem(name, f"Excel (.xls) のシート {index + 1} を読めません ({exc})",
+                                               message_en=f"cannot read sheet {index + 1} of the Excel (.xls) "
+                                                          f"file ({exc})"))
                 continue
             header = [_value(book, cell) for cell in sheet.row_slice(0)] if sheet.nrows else []
             while header and cell_value(header[-1]) is None:

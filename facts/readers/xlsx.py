@@ -63,7 +63,8 @@ def read_xlsx_with_openpyxl(path: Path, name: str, result: ReadResult) -> None:
         book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         stream.close()
-        result.problems.append(Problem(name, f"Excel ファイルとして読めません ({exc})"))
+        result.problems.append(Problem(name, f"Excel ファイルとして読めません ({exc})",
+                                       message_en=f"cannot read it as an Excel file ({exc})"))
         return
     try:
         by_file = record_type_for(path.stem)
@@ -92,10 +93,11 @@ def _xlsx_header(name: str, sheet: Any, result: ReadResult) -> list[Any] | None:
         for number, cells in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
             if any(cell_value(v) is not None for v in cells):
                 result.problems.append(Problem(str(Source(file=name, sheet=sheet.title, row=1)), (
-                    f"1行目に見出しがありません ({number}行目に値があります)")))
+                    f"1行目に見出しがありません ({number}行目に値があります)"),
+                    message_en=f"no headings in row 1 (row {number} holds values)"))
                 break
     except Exception as exc:  # openpyxl raises ValueError & co. for a cell it cannot read
-        result.problems.append(Problem(str(Source(file=name, sheet=sheet.title, row=1)), _cell_error(exc)))
+        result.problems.append(_cell_problem(str(Source(file=name, sheet=sheet.title, row=1)), exc))
     return None
 
 
@@ -106,17 +108,24 @@ def _xlsx_rows(name: str, sheet: Any, width: int, result: ReadResult) -> Iterato
         for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
             yield number, cells
     except Exception as exc:  # openpyxl fails on a number cell it cannot read (<v>NaN</v>, <v>INF</v>)
-        result.problems.append(Problem(str(Source(file=name, sheet=sheet.title, row=number + 1)), _cell_error(exc)))
+        result.problems.append(_cell_problem(str(Source(file=name, sheet=sheet.title, row=number + 1)), exc))
 
 
-def _cell_error(exc: Exception) -> str:
-    """What openpyxl's failure on a sheet says to the clerk: a number cell it cannot read (NaN,
-    INF), XML it refuses (entities that expand a billion times: expat's limit), no memory left."""
+def _cell_problem(where: str, exc: Exception) -> Problem:
+    """What openpyxl's failure on a sheet says to the clerk at ``where``: a number cell it cannot
+    read (NaN, INF), XML it refuses (entities that expand a billion times: expat's limit), no
+    memory left."""
     if isinstance(exc, ParseError):
-        return f"シートの XML を読めません ({exc})。Excel で開いて、保存し直してください"
+        return Problem(where, f"シートの XML を読めません ({exc})。Excel で開いて、保存し直してください",
+                       message_en=f"cannot read the sheet's XML ({exc}): open it in Excel and save it again")
     if isinstance(exc, MemoryError):
-        return "シートが大きすぎて、メモリが足りません。行を年度や所属ごとに分けて、複数のファイルにしてください"
+        return Problem(where, "シートが大きすぎて、メモリが足りません。行を年度や所属ごとに分けて、複数のファイルにしてください",
+                       message_en="the sheet is too large for the memory: split its rows by year or department "
+                                  "into several files")
     literal = re.search(r"'([^']+)'$", str(exc))
     if literal is None:
-        return f"セルを読めません ({exc or type(exc).__name__})"
-    return f"数値のセルの値 '{literal[1]}' を読めません (有限の数値にしてください: nan や inf は使えません)"
+        return Problem(where, f"セルを読めません ({exc or type(exc).__name__})",
+                       message_en=f"cannot read a cell ({exc or type(exc).__name__})")
+    return Problem(where, f"数値のセルの値 '{literal[1]}' を読めません (有限の数値にしてください: nan や inf は使えません)",
+                   message_en=f"cannot read the number cell's value '{literal[1]}' (make it a finite number: nan "
+                              "and inf cannot be used)")
