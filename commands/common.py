@@ -141,7 +141,7 @@ def open_db(ctx: click.Context, must_exist: bool = True):
                                  "another folder than the one the import and the review ran in. Run it in that folder, "
                                  "or name the database with --db or the environment variable NINTEI_DB.")
     try:
-        init_db(engine, waiting=lambda message: say(message, err=True))
+        init_db(engine, waiting=lambda message: say(message, err=True), lang=lang_of(ctx))
     except (OperationalError, InterfaceError, DatabaseError) as err:
         if isinstance(err, DBAPIError) and type(err) not in (OperationalError, InterfaceError, DatabaseError):
             raise  # an integrity or programming error while creating tables: a bug, let it show

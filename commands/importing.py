@@ -45,7 +45,7 @@ def import_facts(db, paths: tuple[Path, ...], *, to_stderr: bool, correction: tu
 
     report = import_paths(db, [Path(p) for p in paths], catalogues=_catalogues(),
                           certifications=load_rulebook().certification_names(),
-                          waiting=lambda message: say(message, err=True), correction=correction)
+                          waiting=lambda message: say(message, err=True), correction=correction, lang=lang)
     en = lang == "en"
     say(in_lang(lang, "取り込み結果:", "Imported:"), err=to_stderr)
     for record_type, n in report.counts.items():
