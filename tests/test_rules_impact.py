@@ -331,3 +331,16 @@ def test_out_never_overwrites_the_draft_it_reads(tmp_path):
     r = _cli(url, "rules", "impact", str(draft), "-y", "2025", "--format", "json", "--out", str(draft))
     assert draft.read_text(encoding="utf-8") == text, "the draft was replaced by the report"
     assert r.exit_code == 2 and "下書き" in r.output, r.output
+
+
+def test_a_renamed_certification_is_told_apart_from_the_old_one(tmp_path):
+    """A draft renaming dx_specialist keeps its label: the two rows (the old id going, the new one
+    coming) carry their ids. (From the second reader's review.)"""
+    url = _reviewed(tmp_path / "current.db", "moka", [], 2025)
+    folder = tmp_path / "下書き"
+    folder.mkdir()
+    (folder / "moka.yaml").write_text(_edit("moka", "  dx_specialist:", "  dx_spec2:"), encoding="utf-8")
+    r = _cli(url, "rules", "impact", str(folder / "moka.yaml"), "-y", "2025")
+    assert r.exit_code == 0, r.output
+    assert "DXスペシャリスト（dx_spec2）: なし -> 非認定" in r.output, r.output
+    assert "DXスペシャリスト（dx_specialist）: " in r.output and "DXスペシャリスト: " not in r.output

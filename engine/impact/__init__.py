@@ -12,7 +12,7 @@ ledger entry.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, or_, select
 
@@ -95,6 +95,8 @@ def impact(db, draft: Policy, fiscal_year: int, workers: int | None = None, chun
         for c in chunk:
             out.add(c)
     out.counts = {c: out.counts[c] for c in out.labels if c in out.counts}
+    out.changes = [replace(c, label=out.labels[c.certification][0], label_en=out.labels[c.certification][1])
+                   if c.certification in out.labels else c for c in out.changes]
     with db.connect() as conn:
         out.later_facts = conn.execute(select(func.count()).select_from(FactRow).where(
             FactRow.id > upto, or_(FactRow.fiscal_year.is_(None), FactRow.fiscal_year <= fiscal_year))).scalar() or 0
@@ -111,7 +113,10 @@ def impact(db, draft: Policy, fiscal_year: int, workers: int | None = None, chun
 
 
 def _labels(draft: Policy, before: Policy) -> dict[str, tuple[str, str]]:
+    """Each certification's label (ja, en); a label two certifications share (one renamed in the
+    draft) carries its id, so that the two rows can be told apart."""
     out = {c.id: (c.label.ja, c.label.en or c.label.ja) for c in draft.certifications}
     for c in before.certifications:
         out.setdefault(c.id, (c.label.ja, c.label.en or c.label.ja))
-    return out
+    shared = {ja for ja in [ja for ja, _ in out.values()] if [j for j, _ in out.values()].count(ja) > 1}
+    return {cid: (f"{ja}（{cid}）", f"{en} ({cid})") if ja in shared else (ja, en) for cid, (ja, en) in out.items()}
