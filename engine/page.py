@@ -19,7 +19,7 @@ from typing import Iterator
 
 from engine import render
 from engine.model import Decision, Evidence, ExplanationNode
-from facts.dates import wareki_year
+from facts.dates import wareki_year, wareki_year_en
 from facts.shown import visible
 
 _WORDS = {
@@ -110,7 +110,7 @@ def wareki_date(day: date | datetime, lang: str = "ja") -> str:
 
 
 def _fiscal_year(year: int, lang: str) -> str:
-    return f"FY{year} ({wareki_year(year)})" if lang == "en" else f"{wareki_year(year)}（{year}年度）"
+    return f"FY{year} ({wareki_year_en(year)})" if lang == "en" else f"{wareki_year(year)}（{year}年度）"
 
 
 def _node(node: ExplanationNode, lang: str) -> Iterator[str]:

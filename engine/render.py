@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator
 
 from engine import summary, words
 from engine.model import OUTCOMES, Decision, Evidence, ExplanationNode, Observation, ParameterValue, ReviewResult
-from facts.dates import wareki_year
+from facts.dates import wareki_year, wareki_year_en
 from facts.shown import one_line
 
 MET, UNMET = "✔", "✘"
@@ -100,9 +100,9 @@ def _w(lang: str, key: str) -> str:
 
 
 def fiscal_year_text(year: int, lang: str = "ja") -> str:
-    """'令和7年度 (2025年度)' in Japanese, 'FY2025 (令和7年度)' in English."""
+    """'令和7年度 (2025年度)' in Japanese, 'FY2025 (Reiwa 7)' in English."""
     if _lang(lang) == "en":
-        return f"FY{year} ({wareki_year(year)})"
+        return f"FY{year} ({wareki_year_en(year)})"
     return f"{wareki_year(year)} ({year}年度)"
 
 

@@ -26,7 +26,7 @@ ERAS: dict[str, tuple[date, date | None]] = {
 _ERA_LETTERS = {next(e.english for e in ERA_DATA_GENERAL if e.kanji == k)[0]: k for k in _MODERN}  # M T S H R
 _ERA = rf"({'|'.join(_MODERN)}|[{''.join(_ERA_LETTERS)}{''.join(_ERA_LETTERS).lower()}])"
 _NUM = r"(元|\d{1,2})"
-ERA_EN = {"明治": "Meiji", "大正": "Taisho", "昭和": "Showa", "平成": "Heisei", "令和": "Reiwa"}
+ERA_EN = {e.kanji: e.english_vowel_shortened for e in ERA_DATA_GENERAL if e.kanji in _MODERN}  # Showa, Reiwa
 _LETTER = {kanji: letter for letter, kanji in _ERA_LETTERS.items()}
 
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -185,6 +185,12 @@ def wareki_year(year: int) -> str:
     that began in or before the fiscal year's calendar year."""
     era = _fiscal_year_era(year)
     return f"{era}{_number(year - ERAS[era][0].year + 1)}年度"
+
+
+def wareki_year_en(year: int) -> str:
+    """``2025`` -> ``"Reiwa 7"``; ``2019`` -> ``"Reiwa 1"``: the fiscal year's 和暦 in English."""
+    era = _fiscal_year_era(year)
+    return f"{ERA_EN[era]} {year - ERAS[era][0].year + 1}"
 
 
 def _fiscal_year_era(year: int) -> str:

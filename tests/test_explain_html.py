@@ -61,7 +61,7 @@ def test_html_in_english(moka):
     r = CliRunner().invoke(main, ["--db", moka, "explain", "11002", "-p", "moka", "-y", "R7", "--format", "html",
                                   "--lang", "en"])
     assert r.exit_code == 0, r.output
-    assert "Staff ID" in r.stdout and "Records it rests on" in r.stdout and "FY2025 (令和7年度)" in r.stdout
+    assert "Staff ID" in r.stdout and "Records it rests on" in r.stdout and "FY2025 (Reiwa 7)" in r.stdout
     assert '<html lang="en">' in r.stdout
 
 

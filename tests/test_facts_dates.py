@@ -92,3 +92,10 @@ def test_the_era_table_comes_from_japanera_and_knows_when_each_era_ended():
     assert ERAS["平成"] == (date(1989, 1, 8), date(2019, 5, 1))
     assert ERAS["昭和"][1] == date(1989, 1, 8)
     assert wareki_year(1988) == "昭和63年度"
+
+
+def test_a_fiscal_year_in_english_names_its_era_in_letters():
+    from facts.dates import wareki_year_en
+
+    assert [wareki_year_en(y) for y in (2025, 2019, 2018, 1989, 1988)] == [
+        "Reiwa 7", "Reiwa 1", "Heisei 30", "Heisei 1", "Showa 63"]

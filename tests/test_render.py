@@ -104,7 +104,7 @@ def test_japanese_text_says_why_not(not_certified):
 def test_english_text(certified, not_certified):
     text = render.render_text([certified, not_certified], lang="en")
     assert "DX Specialist" in text and "certified" in text
-    assert "FY2025 (令和7年度)" in text
+    assert "FY2025 (Reiwa 7)" in text
     assert "not certified" in text
     assert "report score 3.20 >= 3.50 ✘ (short by 0.30)" in text
     assert "members' score no records >= 3.00 ✘" in text
