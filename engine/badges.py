@@ -260,29 +260,21 @@ def write_badges(review: GrantedReview, out_dir: Path, recipients: Callable[[set
         if key is not None:
             put(out_dir / f"{STATUS_FILE}.jwt", vc_jwt(listed.credential, key) + "\n")
     if review.grants:
-        put(out_dir / CODES_FILE, recipient_codes_csv(review, codes))
+        put(out_dir / CODES_FILE, recipient_codes_csv(review, stems, codes))
     if key is not None:
         put(out_dir / PUBLIC_KEY_FILE, json.dumps(key.public_jwk, indent=2) + "\n")
     written.removed = manifest.finish(record, written.files)
     return written
 
 
-def recipient_codes_csv(review: GrantedReview, codes: dict[str, str]) -> str:
-    """The clerk's list (UTF-8 with BOM, as Excel opens it): each badge file, its staff member and
-    the 受領者コード to hand over with it. Not for publishing."""
-    import csv
-    import io
+def recipient_codes_csv(review: GrantedReview, stems: list[str], codes: dict[str, str]) -> str:
+    """The clerk's list (UTF-8 with BOM, as Excel opens it, as the review's CSV is written): each
+    badge file, its staff member and the 受領者コード to hand over with it. Not for publishing."""
+    from .results import as_text, csv_lines
 
-    from .results import BOM, as_text
-
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(["バッジ", "職員番号", "氏名", "所属", "認定区分", "受領者コード"])
-    for stem, grant in zip(file_stems(review.grants, "バッジ"), review.grants):
-        d = grant.decision
-        writer.writerow([as_text(v) for v in (f"{stem}.json", d.staff_id, d.staff_name, d.department, d.label,
-                                               codes[d.staff_id])])
-    return BOM + buf.getvalue()
+    rows = ([as_text(v) for v in (f"{stem}.json", g.decision.staff_id, g.decision.staff_name, g.decision.department,
+                                  g.decision.label, codes[g.decision.staff_id])] for stem, g in zip(stems, review.grants))
+    return "".join(csv_lines(["バッジ", "職員番号", "氏名", "所属", "認定区分", "受領者コード"], rows))
 
 
 def as_dict(cred: OpenBadgeCredential) -> dict[str, Any]:
